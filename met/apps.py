@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class MetConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "met"
+    verbose_name = "MET Hub core"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from met.models import Agency, User
+
+        # Field-by-field change history (before/after); secrets are never copied into it.
+        auditlog.register(User, exclude_fields=["password", "last_login", "version"])
+        auditlog.register(Agency, exclude_fields=["version"])

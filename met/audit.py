@@ -1,0 +1,45 @@
+"""Recording audit events: every read and change of protected records goes through here."""
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+
+from met.models import AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    if settings.MET_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            # The proxy appends the address it saw, so the last entry is the one we can trust.
+            return forwarded.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    child_id: int | None = None,
+    request: HttpRequest | None = None,
+    via_api: bool = False,
+    detail: dict | None = None,
+) -> AuditEvent:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        child_id=child_id,
+        ip_address=client_ip(request),
+        via_api=via_api or bool(request is not None and request.path.startswith("/api/")),
+        detail=detail or {},
+    )

@@ -1,0 +1,162 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
+
+from met.concurrency import VersionedFormMixin
+from met.models import ROLE_HELP, Agency, AgencyKind, Role, User
+
+phone_validator = RegexValidator(r"^[0-9 +()\-]{6,40}$", "Enter a phone number using digits, spaces, + ( ) or -.")
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. After 5 failed attempts the account is locked.",
+        "inactive": "This account has been deactivated. Ask your agency admin if you need access.",
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="6-digit code from your authenticator app",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "Enter the 6-digit code shown in your authenticator app."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].strip()
+
+
+def role_choices(actor: User) -> list[tuple[str, str]]:
+    roles = [role for role in Role if actor.is_system_admin or role != Role.SYSTEM_ADMIN]
+    return [(role.value, role.label) for role in roles]
+
+
+class UserFormBase(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="A person may hold several roles.",
+    )
+
+    def __init__(self, *args, actor: User, agency: Agency | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["roles"].choices = role_choices(actor)
+        self.role_help = {role.value: text for role, text in ROLE_HELP.items()}
+        if self.instance.pk:
+            self.fields["roles"].initial = [role.value for role in self.instance.roles]
+        agency = agency or (self.instance.agency if self.instance.pk else None)
+        managers = User.objects.filter(is_active=True).select_related("agency")
+        if agency is not None:
+            managers = managers.filter(agency=agency)
+        elif not actor.is_system_admin:
+            managers = managers.filter(agency_id=actor.agency_id)
+        if self.instance.pk:
+            managers = managers.exclude(pk=self.instance.pk)
+        self.fields["line_manager"].queryset = managers
+        self.fields["line_manager"].required = False
+        self.fields["line_manager"].help_text = "Escalations of this person's overdue actions go to their line manager."
+        self.fields["phone"].validators.append(phone_validator)
+
+    def clean_roles(self):
+        roles = set(self.cleaned_data.get("roles") or [])
+        if Role.SYSTEM_ADMIN in roles and not self.actor.is_system_admin:
+            raise forms.ValidationError("Only a system admin can grant the system admin role.")
+        return roles
+
+
+class UserCreateForm(UserFormBase):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "job_title", "phone", "agency", "line_manager"]
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+        if not actor.is_system_admin:
+            # Agency admins create accounts in their own agency only.
+            del self.fields["agency"]
+        self.fields["line_manager"].queryset = (
+            User.objects.filter(is_active=True).select_related("agency").order_by("agency__name", "full_name")
+            if actor.is_system_admin
+            else self.fields["line_manager"].queryset
+        )
+        self.fields["line_manager"].label_from_instance = lambda u: f"{u.full_name} ({u.agency.short_name})"
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email address already exists.")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("agency") if "agency" in self.fields else self.actor.agency
+        manager = cleaned.get("line_manager")
+        if agency is not None and manager is not None and manager.agency_id != agency.pk:
+            self.add_error("line_manager", "Choose a line manager from the same agency.")
+        return cleaned
+
+
+class UserEditForm(VersionedFormMixin, UserFormBase):
+    snapshot_fields = [
+        "full_name",
+        "job_title",
+        "phone",
+        "line_manager",
+        "is_practitioner",
+        "is_coordinator",
+        "is_chair",
+        "is_agency_admin",
+        "is_system_admin",
+    ]
+
+    class Meta:
+        model = User
+        fields = ["full_name", "job_title", "phone", "line_manager"]
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "short_name", "kind"]
+        help_texts = {
+            "kind": "Children's social care, police and health are statutory: a MEOG meeting needs all three."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AgencyKind.choices
+
+
+class AgencyEditForm(VersionedFormMixin, forms.ModelForm):
+    snapshot_fields = ["name", "short_name", "kind", "is_active", "senior_contact"]
+
+    class Meta:
+        model = Agency
+        fields = ["name", "short_name", "kind", "is_active", "senior_contact"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["senior_contact"].queryset = User.objects.filter(agency=self.instance, is_active=True)
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label="Name or email", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("active", "Active"), ("inactive", "Deactivated"), ("all", "All")],
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency", required=False, queryset=Agency.objects.all(), empty_label="All agencies"
+    )

@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, Group, PermissionsMixin
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class AgencyKind(models.TextChoices):
+    CSC = "csc", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    YOUTH_OFFENDING = "yos", "Youth offending"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    SUBSTANCE_MISUSE = "substance", "Substance misuse"
+    COMMUNITY_SAFETY = "community_safety", "Community safety"
+    RHI_SERVICE = "rhi", "Return home interview service"
+    VOLUNTARY = "voluntary", "Voluntary organisation"
+    OTHER = "other", "Other"
+
+
+# A MEOG meeting is quorate only when each of these kinds is present (DESIGN §1, §5).
+STATUTORY_KINDS = frozenset({AgencyKind.CSC, AgencyKind.POLICE, AgencyKind.HEALTH})
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, unique=True, help_text="Shown in lists and reports, for example “CSC” or “Police”."
+    )
+    kind = models.CharField(max_length=30, choices=AgencyKind.choices)
+    is_active = models.BooleanField("active", default=True)
+    # Every member belongs to this group, so that involving an agency in a case can grant
+    # object permissions to the whole agency at once (django-guardian group permissions).
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
+    senior_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Receives escalations when a line manager has no manager of their own.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agency_detail", args=[self.pk])
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.kind in STATUTORY_KINDS
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    COORDINATOR = "coordinator", "Coordinator"
+    CHAIR = "chair", "Chair"
+    AGENCY_ADMIN = "agency_admin", "Agency admin"
+    SYSTEM_ADMIN = "system_admin", "System admin"
+
+
+ROLE_HELP = {
+    Role.PRACTITIONER: "Logs concerns, missing episodes and risk assessments; completes their actions.",
+    Role.COORDINATOR: "Triages concerns, runs the weekly MEOG agenda, records actions and sends feedback.",
+    Role.CHAIR: "Chairs MEOG, confirms risk levels, signs off minutes and finalises reports.",
+    Role.AGENCY_ADMIN: "Manages their own agency's accounts. Sees no case content through this role.",
+    Role.SYSTEM_ADMIN: "Manages agencies and settings. Sees no case content through this role.",
+}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("is_system_admin", True)
+        if "agency" not in fields and "agency_id" in fields:
+            fields["agency"] = Agency.objects.get(pk=fields.pop("agency_id"))
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="members")
+    line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+
+    # A user may hold several roles; one boolean each keeps role checks free of queries.
+    is_practitioner = models.BooleanField("practitioner", default=False)
+    is_coordinator = models.BooleanField("coordinator", default=False)
+    is_chair = models.BooleanField("chair", default=False)
+    is_agency_admin = models.BooleanField("agency admin", default=False)
+    is_system_admin = models.BooleanField("system admin", default=False)
+
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Leavers are deactivated, never deleted, so their records keep an owner."
+    )
+    # Django admin access; not a MET Hub role.
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now, editable=False)
+    deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name", "agency"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("user_detail", args=[self.pk])
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def roles(self) -> list[Role]:
+        return [role for role in Role if getattr(self, f"is_{role.value}")]
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(getattr(self, f"is_{role.value}") for role in roles)
+
+    @property
+    def sees_all_cases(self) -> bool:
+        return self.is_coordinator or self.is_chair
+
+    @property
+    def has_case_role(self) -> bool:
+        return self.is_practitioner or self.is_coordinator or self.is_chair
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where.
+
+    Rows are only ever inserted: the application offers no way to change or delete them,
+    and on PostgreSQL a trigger refuses UPDATE and DELETE outright.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=60, db_index=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    # Set on every event that touches a child, so "who accessed this child's record" is one query.
+    child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    via_api = models.BooleanField(default=False)
+    # Ids and field names only: free text about a child is never copied in here.
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

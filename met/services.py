@@ -1,0 +1,207 @@
+"""Writes for agencies and accounts. Views validate input, then call one of these."""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from met.audit import audit
+from met.concurrency import check_version
+from met.models import Agency, Role, User
+
+USER_PROFILE_FIELDS = ("full_name", "job_title", "phone", "line_manager")
+
+
+def _agency_group_name(short_name: str) -> str:
+    return f"agency:{short_name}"
+
+
+@transaction.atomic
+def agency_create(
+    *, actor: User | None, name: str, short_name: str, kind: str, request: HttpRequest | None = None
+) -> Agency:
+    group = Group.objects.create(name=_agency_group_name(short_name))
+    agency = Agency.objects.create(name=name, short_name=short_name, kind=kind, group=group)
+    audit(actor=actor, action="agency.create", obj=agency, request=request)
+    return agency
+
+
+@transaction.atomic
+def agency_update(
+    *,
+    actor: User,
+    agency: Agency,
+    expected_version: int,
+    seen: dict | None = None,
+    request: HttpRequest | None = None,
+    **fields,
+) -> Agency:
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    check_version(agency, expected_version=expected_version, seen=seen)
+    senior = fields.get("senior_contact")
+    if senior is not None and senior.agency_id != agency.pk:
+        raise ValidationError({"senior_contact": "The senior contact must work for this agency."})
+    changed = [name for name, value in fields.items() if getattr(agency, name) != value]
+    for name, value in fields.items():
+        setattr(agency, name, value)
+    if "short_name" in changed:
+        agency.group.name = _agency_group_name(agency.short_name)
+        agency.group.save(update_fields=["name"])
+    agency.version += 1
+    agency.save()
+    audit(actor=actor, action="agency.update", obj=agency, request=request, detail={"fields": changed})
+    return agency
+
+
+def _check_may_manage(actor: User, *, agency: Agency, roles: set[str], target: User | None = None) -> None:
+    """The account-management rules, in one place (DESIGN §3)."""
+    if actor.is_system_admin:
+        return
+    if not actor.is_agency_admin:
+        raise PermissionDenied("Only agency admins and system admins manage accounts.")
+    if agency.pk != actor.agency_id:
+        raise PermissionDenied("Agency admins manage only their own agency's accounts.")
+    if Role.SYSTEM_ADMIN in roles:
+        raise PermissionDenied("Only a system admin can grant the system admin role.")
+    if target is not None and target.is_system_admin:
+        raise PermissionDenied("Only a system admin can change a system admin's account.")
+
+
+def _check_line_manager(*, user: User | None, agency: Agency, line_manager: User | None) -> None:
+    if line_manager is None:
+        return
+    if not line_manager.is_active:
+        raise ValidationError({"line_manager": "The line manager's account is deactivated."})
+    if user is not None:
+        # Walk up the chain: a loop would send escalations round in circles for ever.
+        seen = set()
+        current = line_manager
+        while current is not None and current.pk not in seen:
+            if current.pk == user.pk:
+                raise ValidationError(
+                    {"line_manager": "A person cannot be managed by themselves or by someone they manage."}
+                )
+            seen.add(current.pk)
+            current = current.line_manager
+
+
+def _apply_roles(user: User, roles: set[str]) -> None:
+    for role in Role:
+        setattr(user, f"is_{role.value}", role.value in roles)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    email: str,
+    full_name: str,
+    agency: Agency,
+    roles: set[str],
+    job_title: str = "",
+    phone: str = "",
+    line_manager: User | None = None,
+    password: str | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """Create an account. Without a password it cannot log in until the invitation link is used."""
+    if actor is not None:
+        _check_may_manage(actor, agency=agency, roles=roles)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this email address already exists."})
+    _check_line_manager(user=None, agency=agency, line_manager=line_manager)
+    user = User(
+        email=email, full_name=full_name, agency=agency, job_title=job_title, phone=phone, line_manager=line_manager
+    )
+    _apply_roles(user, roles)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    user.groups.add(agency.group)
+    audit(actor=actor, action="user.create", obj=user, request=request, detail={"roles": sorted(roles)})
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    expected_version: int,
+    roles: set[str],
+    seen: dict | None = None,
+    request: HttpRequest | None = None,
+    **fields,
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    check_version(user, expected_version=expected_version, seen=seen)
+    _check_may_manage(actor, agency=user.agency, roles=roles, target=user)
+    if actor.pk == user.pk and user.is_system_admin and Role.SYSTEM_ADMIN not in roles:
+        raise ValidationError("You cannot remove your own system admin role; ask another system admin.")
+    unknown = set(fields) - set(USER_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    _check_line_manager(user=user, agency=user.agency, line_manager=fields.get("line_manager", user.line_manager))
+    before_roles = {role.value for role in user.roles}
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    for name, value in fields.items():
+        setattr(user, name, value)
+    _apply_roles(user, roles)
+    user.version += 1
+    user.save()
+    detail = {"fields": changed}
+    if before_roles != roles:
+        detail["roles"] = {"before": sorted(before_roles), "after": sorted(roles)}
+    audit(actor=actor, action="user.update", obj=user, request=request, detail=detail)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_may_manage(actor, agency=user.agency, roles=set(), target=user)
+    if actor.pk == user.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    if user.is_active:
+        user.is_active = False
+        user.deactivated_at = timezone.now()
+        user.version += 1
+        user.save(update_fields=["is_active", "deactivated_at", "version"])
+        audit(actor=actor, action="user.deactivate", obj=user, request=request)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_may_manage(actor, agency=user.agency, roles=set(), target=user)
+    if not user.is_active:
+        user.is_active = True
+        user.deactivated_at = None
+        user.version += 1
+        user.save(update_fields=["is_active", "deactivated_at", "version"])
+        audit(actor=actor, action="user.reactivate", obj=user, request=request)
+    return user
+
+
+@transaction.atomic
+def user_reset_2fa(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+    """Remove the user's authenticator so they enrol a new one at their next login."""
+    _check_may_manage(actor, agency=user.agency, roles=set(), target=user)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit(actor=actor, action="user.reset_2fa", obj=user, request=request, detail={"devices_removed": removed})
+    return removed
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice, request: HttpRequest | None = None) -> TOTPDevice:
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit(actor=user, action="user.enrol_2fa", obj=user, request=request)
+    return device

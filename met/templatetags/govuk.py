@@ -1,0 +1,76 @@
+"""Render Django form fields as GOV.UK Design System components."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _kind(widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound_field, hint: str = "", width: str = "", label_size: str = ""):
+    widget = bound_field.field.widget
+    kind = _kind(widget)
+    input_type = getattr(widget, "input_type", "text")
+    if input_type == "email":
+        default_width = "govuk-input--width-30"
+    elif input_type in {"number", "date"}:
+        default_width = "govuk-input--width-10"
+    else:
+        default_width = ""
+    return {
+        "f": bound_field,
+        "kind": kind,
+        "input_type": input_type,
+        "hint": hint or bound_field.help_text,
+        "width": width or widget.attrs.get("class", "") or default_width,
+        "label_size": label_size,
+        "value": bound_field.value(),
+        "attrs": {k: v for k, v in widget.attrs.items() if k not in {"class", "maxlength"}},
+        "selected": [str(v) for v in (bound_field.value() or [])] if kind == "checkboxes" else [],
+    }
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms_):
+    errors = []
+    for form in forms_:
+        if not form or not form.errors:
+            continue
+        for message in form.non_field_errors():
+            errors.append(("", message))
+        for name, field_errors in form.errors.items():
+            if name == "__all__":
+                continue
+            bound = form[name]
+            anchor = (
+                bound.auto_id
+                if form.fields[name].widget.__class__ is not forms.CheckboxSelectMultiple
+                else f"{bound.auto_id}_0"
+            )
+            for message in field_errors:
+                errors.append((anchor, message))
+    return {"errors": errors}
+
+
+@register.filter
+def attrs(attrs_dict) -> str:
+    from django.utils.html import format_html_join
+
+    return format_html_join(
+        " ", '{}="{}"', ((k, "" if v is True else v) for k, v in attrs_dict.items() if v is not False)
+    )

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from met.views import accounts, errors, health, home
+from met.views import admin as admin_views
+
+# Django admin stays for emergencies; everyday account work happens in the app.
+admin.site.site_header = "MET Hub administration"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(template_name="registration/logged_out.html"), name="logout"),
+    path("account/", accounts.account, name="account"),
+    path("account/2fa/setup/", accounts.two_factor_setup, name="2fa_setup"),
+    path("account/2fa/verify/", accounts.two_factor_verify, name="2fa_verify"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="account/password_change.html", success_url="/account/password/done/"
+        ),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="account/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="account/password_reset.html",
+            email_template_name="account/email/password_reset.txt",
+            subject_template_name="account/email/password_reset_subject.txt",
+            success_url="/password-reset/sent/",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="account/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="account/password_set.html", success_url="/password-reset/complete/"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="account/password_set_done.html"),
+        name="password_reset_complete",
+    ),
+    path("manage/accounts/", admin_views.user_list, name="user_list"),
+    path("manage/accounts/new/", admin_views.user_create, name="user_create"),
+    path("manage/accounts/<int:pk>/", admin_views.user_detail, name="user_detail"),
+    path("manage/accounts/<int:pk>/edit/", admin_views.user_edit, name="user_edit"),
+    path("manage/accounts/<int:pk>/deactivate/", admin_views.user_deactivate, name="user_deactivate"),
+    path("manage/accounts/<int:pk>/reactivate/", admin_views.user_reactivate, name="user_reactivate"),
+    path("manage/accounts/<int:pk>/reset-2fa/", admin_views.user_reset_2fa, name="user_reset_2fa"),
+    path("manage/accounts/<int:pk>/invite/", admin_views.user_resend_invitation, name="user_resend_invitation"),
+    path("manage/agencies/", admin_views.agency_list, name="agency_list"),
+    path("manage/agencies/new/", admin_views.agency_create, name="agency_create"),
+    path("manage/agencies/<int:pk>/", admin_views.agency_detail, name="agency_detail"),
+    path("manage/agencies/<int:pk>/edit/", admin_views.agency_edit, name="agency_edit"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

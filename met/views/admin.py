@@ -1,0 +1,284 @@
+"""Account and agency management for agency admins and system admins."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from met import services
+from met.access import agencies_visible_to, get_agency_for_admin, get_user_for_admin, users_visible_to
+from met.concurrency import StaleEditError, rebind_after_conflict
+from met.forms import AgencyEditForm, AgencyForm, UserCreateForm, UserEditForm, UserFilterForm
+
+PAGE_SIZE = 25
+
+
+def _require_admin(user) -> None:
+    if not (user.is_agency_admin or user.is_system_admin):
+        raise PermissionDenied("Only agency admins and system admins manage accounts.")
+
+
+def _require_system_admin(user) -> None:
+    if not user.is_system_admin:
+        raise PermissionDenied("Only system admins manage agencies.")
+
+
+def _apply_service_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def send_invitation(request, user) -> None:
+    """Email a one-time link with which the new person chooses their own password."""
+    link = request.build_absolute_uri(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    body = render_to_string("account/email/invitation.txt", {"user": user, "link": link, "inviter": request.user})
+    send_mail("Your MET Hub account", body, None, [user.email])
+
+
+@login_required
+def user_list(request):
+    _require_admin(request.user)
+    form = UserFilterForm(request.GET or None)
+    if not request.user.is_system_admin:
+        del form.fields["agency"]
+    users = users_visible_to(request.user)
+    status = "active"
+    if form.is_bound and not form.is_valid():
+        return render(request, "manage/user_list.html", {"form": form, "page": None}, status=400)
+    if form.is_bound:
+        data = form.cleaned_data
+        status = data.get("status") or "active"
+        if data.get("q"):
+            users = users.filter(Q(full_name__icontains=data["q"]) | Q(email__icontains=data["q"]))
+        if data.get("agency"):
+            users = users.filter(agency=data["agency"])
+    if status == "active":
+        users = users.filter(is_active=True)
+    elif status == "inactive":
+        users = users.filter(is_active=False)
+    page = Paginator(users.order_by("full_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "manage/user_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_admin(request.user)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                agency=data.get("agency") or request.user.agency,
+                roles=data["roles"],
+                job_title=data["job_title"],
+                phone=data["phone"],
+                line_manager=data["line_manager"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            send_invitation(request, user)
+            messages.success(
+                request,
+                f"Account created for {user.full_name}. An invitation to set a password was emailed to {user.email}.",
+            )
+            return redirect(user)
+    return render(
+        request, "manage/user_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def user_detail(request, pk: int):
+    _require_admin(request.user)
+    target = get_user_for_admin(request.user, pk)
+    has_device = TOTPDevice.objects.filter(user=target, confirmed=True).exists()
+    may_change = not (target.is_system_admin and not request.user.is_system_admin)
+    reports = target.reports.filter(is_active=True).order_by("full_name")
+    return render(
+        request,
+        "manage/user_detail.html",
+        {"target": target, "has_device": has_device, "may_change": may_change, "reports": reports},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int):
+    _require_admin(request.user)
+    target = get_user_for_admin(request.user, pk, write=True)
+    form = UserEditForm(request.POST or None, instance=target, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                actor=request.user,
+                user=target,
+                expected_version=data["version"],
+                seen=form.seen_values(),
+                roles=data["roles"],
+                full_name=data["full_name"],
+                job_title=data["job_title"],
+                phone=data["phone"],
+                line_manager=data["line_manager"],
+                request=request,
+            )
+        except StaleEditError as error:
+            target.refresh_from_db()
+            form = rebind_after_conflict(UserEditForm, request.POST, instance=target, error=error, actor=request.user)
+            return render(request, "manage/user_form.html", {"form": form, "target": target}, status=409)
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, f"Changes to {target.full_name}'s account saved.")
+            return redirect(target)
+    return render(
+        request, "manage/user_form.html", {"form": form, "target": target}, status=400 if form.errors else 200
+    )
+
+
+def _account_action(request, pk: int, *, action, template: str, done: str):
+    """A confirm page on GET, the change on POST: nothing irreversible happens from a link."""
+    _require_admin(request.user)
+    target = get_user_for_admin(request.user, pk, write=True)
+    if request.method == "POST":
+        try:
+            action(actor=request.user, user=target, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return render(request, template, {"target": target}, status=400)
+        messages.success(request, done.format(name=target.full_name))
+        return redirect(target)
+    return render(request, template, {"target": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_deactivate(request, pk: int):
+    return _account_action(
+        request,
+        pk,
+        action=services.user_deactivate,
+        template="manage/user_deactivate.html",
+        done="{name} has been deactivated and can no longer sign in.",
+    )
+
+
+@login_required
+@require_POST
+def user_reactivate(request, pk: int):
+    return _account_action(
+        request,
+        pk,
+        action=services.user_reactivate,
+        template="manage/user_detail.html",
+        done="{name} has been reactivated.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_reset_2fa(request, pk: int):
+    return _account_action(
+        request,
+        pk,
+        action=services.user_reset_2fa,
+        template="manage/user_reset_2fa.html",
+        done="{name} will set up a new authenticator app when they next sign in.",
+    )
+
+
+@login_required
+@require_POST
+def user_resend_invitation(request, pk: int):
+    _require_admin(request.user)
+    target = get_user_for_admin(request.user, pk, write=True)
+    if not target.is_active:
+        messages.error(request, "Reactivate the account before sending an invitation.")
+        return redirect(target)
+    send_invitation(request, target)
+    messages.success(request, f"A new link to set a password was emailed to {target.email}.")
+    return redirect(target)
+
+
+@login_required
+def agency_list(request):
+    _require_system_admin(request.user)
+    agencies = agencies_visible_to(request.user).select_related("senior_contact")
+    return render(request, "manage/agency_list.html", {"agencies": agencies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_create(request):
+    _require_system_admin(request.user)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agency = services.agency_create(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"{agency.name} added.")
+        return redirect(agency)
+    return render(
+        request, "manage/agency_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def agency_detail(request, pk: int):
+    _require_admin(request.user)
+    agency = get_agency_for_admin(request.user, pk)
+    members = agency.members.filter(is_active=True).order_by("full_name")
+    return render(request, "manage/agency_detail.html", {"agency": agency, "member_count": members.count()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, pk: int):
+    _require_admin(request.user)
+    agency = get_agency_for_admin(request.user, pk, write=True)
+    form = AgencyEditForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, seen = data.pop("version"), form.seen_values()
+        data.pop("snapshot", None)
+        try:
+            services.agency_update(
+                actor=request.user, agency=agency, expected_version=version, seen=seen, request=request, **data
+            )
+        except StaleEditError as error:
+            agency.refresh_from_db()
+            form = rebind_after_conflict(AgencyEditForm, request.POST, instance=agency, error=error)
+            return render(request, "manage/agency_form.html", {"form": form, "agency": agency}, status=409)
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, f"Changes to {agency.name} saved.")
+            return redirect(agency)
+    return render(
+        request, "manage/agency_form.html", {"form": form, "agency": agency}, status=400 if form.errors else 200
+    )
