@@ -1,0 +1,36 @@
+import pytest
+from django.test import Client
+
+from met import demo
+from met.models import User
+from tests.factories import TEST_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is deliberately slow; tests check behaviour, not the cost of PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo agencies and accounts exactly as `make run` creates them."""
+    demo.seed_accounts()
+    return {user.email: user for user in User.objects.select_related("agency")}
+
+
+@pytest.fixture
+def login():
+    """A client signed in as the given user (2FA not required unless a test turns it on)."""
+
+    def _login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD

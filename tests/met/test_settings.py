@@ -1,0 +1,89 @@
+"""Settings come from the environment and refuse values they cannot understand."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MET_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "met.example.org",
+    "DJANGO_DEBUG": "0",
+}
+
+
+def test_it_passes_check_deploy_without_warnings_in_production():
+    result = _run("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = _run("check", env={"DJANGO_DEBUG": "0", "ALLOWED_HOSTS": "met.example.org"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_a_boolean_it_cannot_read():
+    result = _run("check", env={**PRODUCTION, "MET_REQUIRE_2FA": "maybe"})
+    assert result.returncode != 0
+    assert "MET_REQUIRE_2FA='maybe' is not a boolean" in result.stderr
+
+
+def test_it_refuses_a_number_it_cannot_read():
+    result = _run("check", env={**PRODUCTION, "MET_SESSION_IDLE_MINUTES": "thirty"})
+    assert result.returncode != 0
+    assert "MET_SESSION_IDLE_MINUTES='thirty' is not a whole number" in result.stderr
+
+
+def test_it_refuses_a_database_url_that_is_not_postgresql():
+    result = _run("check", env={**PRODUCTION, "DATABASE_URL": "mysql://root@localhost/met"})
+    assert result.returncode != 0
+    assert "DATABASE_URL must be a PostgreSQL URL" in result.stderr
+
+
+def test_it_refuses_a_redis_url_that_is_not_redis():
+    result = _run("check", env={**PRODUCTION, "REDIS_URL": "http://localhost:6379"})
+    assert result.returncode != 0
+    assert "REDIS_URL must start with redis://" in result.stderr
+
+
+def test_it_turns_on_two_factor_and_secure_cookies_when_debug_is_off():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.MET_REQUIRE_2FA, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_AGE, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    result = _run("shell", "--no-imports", "-c", code, env={**PRODUCTION, "REDIS_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True", "31536000", "1800", "True"]
+
+
+def test_it_uses_sqlite_under_var_without_a_database_url():
+    env = {**PRODUCTION, "DATABASE_URL": ""}
+    result = _run(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("var/met.sqlite3")
