@@ -51,7 +51,7 @@ class UserFormBase(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["roles"].choices = role_choices(actor)
-        self.role_help = {role.value: text for role, text in ROLE_HELP.items()}
+        self.fields["roles"].item_hints = {role.value: text for role, text in ROLE_HELP.items()}
         if self.instance.pk:
             self.fields["roles"].initial = [role.value for role in self.instance.roles]
         agency = agency or (self.instance.agency if self.instance.pk else None)
@@ -64,6 +64,15 @@ class UserFormBase(forms.ModelForm):
             managers = managers.exclude(pk=self.instance.pk)
         self.fields["line_manager"].queryset = managers
         self.fields["line_manager"].required = False
+        self.fields["line_manager"].empty_label = "No line manager"
+        self.fields["full_name"].error_messages["required"] = "Enter the person's full name."
+        if "email" in self.fields:
+            self.fields["email"].error_messages.update(
+                required="Enter the person's work email address.",
+                invalid="Enter an email address in the right format, like name@example.org.",
+            )
+        if not self.instance.pk:
+            self.fields["roles"].initial = [Role.PRACTITIONER.value]
         self.fields["line_manager"].help_text = "Escalations of this person's overdue actions go to their line manager."
         self.fields["phone"].validators.append(phone_validator)
 
@@ -82,6 +91,8 @@ class UserCreateForm(UserFormBase):
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+        self.fields["agency"].empty_label = "Choose an agency"
+        self.fields["agency"].error_messages["required"] = "Choose the agency the person works for."
         if not actor.is_system_admin:
             # Agency admins create accounts in their own agency only.
             del self.fields["agency"]

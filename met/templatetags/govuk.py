@@ -74,3 +74,8 @@ def attrs(attrs_dict) -> str:
     return format_html_join(
         " ", '{}="{}"', ((k, "" if v is True else v) for k, v in attrs_dict.items() if v is not False)
     )
+
+
+@register.filter
+def lookup(mapping, key):
+    return (mapping or {}).get(key, "")
