@@ -1,0 +1,246 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from met.models import Agency
+
+
+class Category(models.Model):
+    """An exploitation category. Rows (with their definitions) are data, loaded by a migration."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    definition = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Identifies in another way"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    # The five broad groups of the 2021 census for England and Wales.
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Other ethnic group"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Child(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    known_as = models.CharField("known as", max_length=100, blank=True, help_text="Nicknames or other names used.")
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=20, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN)
+    address_district = models.CharField("district", max_length=100, blank=True)
+    school = models.CharField(max_length=200, blank=True)
+    # Each identifier is optional, and unique when present (NULL, not "", when absent).
+    police_number = models.CharField("police identifier", max_length=40, null=True, blank=True, unique=True)
+    csc_number = models.CharField("social care identifier", max_length=40, null=True, blank=True, unique=True)
+    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
+    is_looked_after = models.BooleanField("looked after", default=False)
+    placed_out_of_area = models.BooleanField("placed out of area", default=False)
+    placed_by_other_authority = models.BooleanField("placed here by another local authority", default=False)
+    placing_authority = models.CharField("placing authority", max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+        indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age(self, on: date | None = None) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        on = on or timezone.localdate()
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureReason(models.TextChoices):
+    NO_FURTHER_ACTION = "nfa", "No further action needed"
+    RISK_REDUCED = "risk_reduced", "Risk reduced"
+    TRANSFERRED = "transferred", "Moved away or transferred to another area"
+    ADULT = "adult", "Turned 18 (or 25 for care leavers)"
+    DUPLICATE = "duplicate", "Duplicate record"
+    OTHER = "other", "Other"
+
+
+class RiskLevel(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not yet assessed"
+    NONE = "none", "No risk identified"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Case(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
+    categories = models.ManyToManyField(Category, blank=True, related_name="cases")
+    lead_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases")
+    lead_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases"
+    )
+    agencies_involved = models.ManyToManyField(Agency, blank=True, related_name="involved_cases")
+    risk_level = models.CharField(
+        "current risk level", max_length=20, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED
+    )
+    voice_of_child = models.TextField(
+        "voice of the child", blank=True, max_length=5000, help_text="The child's own words, wishes and feelings."
+    )
+    is_frequent_missing = models.BooleanField("frequent missing", default=False, editable=False)
+    is_restricted = models.BooleanField(
+        "restricted", default=False, help_text="Only named people, coordinators and chairs can see a restricted case."
+    )
+    restricted_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = models.TextField(blank=True, max_length=2000)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A child has at most one case that is not closed.
+            models.UniqueConstraint(
+                fields=["child"], condition=~Q(status="closed"), name="cases_one_live_case_per_child"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "risk_level"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"MET-{self.pk:05d}"
+
+    @property
+    def is_high_risk(self) -> bool:
+        return self.risk_level == RiskLevel.HIGH
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class ConcernOutcome(models.TextChoices):
+    CASE_OPENED = "case_opened", "Case opened"
+    CASE_CLOSED = "case_closed", "Closed at triage"
+    ADDED_TO_CASE = "added_to_case", "Added to the open case"
+
+
+class Concern(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="concerns")
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_logged")
+    source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    observed_at = models.DateTimeField("when it happened")
+    description = models.TextField("what you saw or were told", max_length=10000)
+    # Set when the logger's details matched a child they cannot see: the coordinator checks it at triage.
+    possible_duplicate_of = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(default=timezone.now, editable=False)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=ConcernOutcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-logged_at"]
+        indexes = [models.Index(fields=["triaged_at"])]
+
+    def __str__(self) -> str:
+        return f"Concern {self.pk} on {self.case}"
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=10000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.case}"
+
+
+class EpisodeKind(models.TextChoices):
+    MISSING = "missing", "Missing"
+    ABSENT = "absent", "Absent (whereabouts known or not at risk)"
+
+
+class MissingEpisode(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="missing_episodes")
+    kind = models.CharField(max_length=20, choices=EpisodeKind.choices, default=EpisodeKind.MISSING)
+    went_missing_at = models.DateTimeField("went missing at")
+    returned_at = models.DateTimeField("returned at", null=True, blank=True)
+    reported_to_police = models.BooleanField(default=False)
+    police_reference = models.CharField(max_length=40, blank=True)
+    where_found = models.CharField(max_length=300, blank=True)
+    rhi_offered_at = models.DateTimeField("return home interview offered at", null=True, blank=True)
+    rhi_completed_at = models.DateTimeField("return home interview completed at", null=True, blank=True)
+    rhi_by = models.CharField("interview carried out by", max_length=200, blank=True)
+    rhi_declined = models.BooleanField("child declined the interview", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-went_missing_at"]
+        indexes = [models.Index(fields=["case", "went_missing_at"]), models.Index(fields=["returned_at"])]
+
+    def __str__(self) -> str:
+        return f"Missing episode {self.pk} on {self.case}"

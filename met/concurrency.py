@@ -80,6 +80,13 @@ class VersionedFormMixin(forms.Form):
             raise forms.ValidationError("This form is missing its version. Reload the page and try again.")
         return value
 
+    def model_data(self) -> dict:
+        """The edited fields' cleaned values, without the locking fields."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
+    def version_kwargs(self) -> dict:
+        return {"expected_version": self.cleaned_data["version"], "seen": self.seen_values()}
+
     def seen_values(self) -> dict[str, str] | None:
         try:
             return signing.loads(self.cleaned_data.get("snapshot") or "", salt=_SALT)

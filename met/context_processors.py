@@ -9,15 +9,23 @@ def navigation(request):
     if user is None or not user.is_authenticated or request.path.startswith("/account/2fa/"):
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
+    if user.has_case_role:
+        items.append(("Cases", reverse("case_list")))
+        items.append(("Log a concern", reverse("concern_log")))
+    if user.sees_all_cases:
+        items.append(("Triage", reverse("triage_inbox")))
     if user.is_agency_admin or user.is_system_admin:
         items.append(("Accounts", reverse("user_list")))
     if user.has_role(Role.SYSTEM_ADMIN):
         items.append(("Agencies", reverse("agency_list")))
     items.append(("Your account", reverse("account")))
     path = request.path
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
     return {
+        "unread_notifications": unread,
         "nav_items": [
             {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
             for label, url in items
-        ]
+        ],
     }

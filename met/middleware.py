@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,7 +33,7 @@ class TwoFactorMiddleware:
             if two_factor_required(user):
                 has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = reverse("2fa_verify" if has_device else "2fa_setup")
-                return redirect(f"{target}?next={request.get_full_path()}")
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
             # Remember for this session, so an unenrolled user is not re-checked on every page.
             request.session["met_2fa_not_needed"] = True
         return self.get_response(request)

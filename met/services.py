@@ -74,6 +74,8 @@ def _check_line_manager(*, user: User | None, agency: Agency, line_manager: User
         return
     if not line_manager.is_active:
         raise ValidationError({"line_manager": "The line manager's account is deactivated."})
+    if line_manager.agency_id != agency.pk:
+        raise ValidationError({"line_manager": "Choose a line manager from the same agency."})
     if user is not None:
         # Walk up the chain: a loop would send escalations round in circles for ever.
         seen = set()
@@ -109,6 +111,8 @@ def user_create(
     """Create an account. Without a password it cannot log in until the invitation link is used."""
     if actor is not None:
         _check_may_manage(actor, agency=agency, roles=roles)
+    if not agency.is_active:
+        raise ValidationError({"agency": "This agency is inactive: it cannot be given new accounts."})
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "An account with this email address already exists."})

@@ -183,6 +183,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env_int("MET_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MET_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# The login form posts "username" (an email address); count it case-folded, as sign-in matches it.
+AXES_USERNAME_CALLABLE = "met.auth.axes_username"
 # axes.W006 asks for IP-based lockout too. Partner agencies sign in from behind shared NAT
 # addresses (a whole police station is one IP), so five typos in an office would lock everyone
 # out. Per-account lockout is the control that protects each account; it is deliberate.
@@ -260,6 +262,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MET Hub <met-hub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails point here.
+MET_BASE_URL = os.environ.get("MET_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")

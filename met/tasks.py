@@ -7,3 +7,29 @@ def clear_expired_sessions() -> str:
     """Remove expired sessions, so an idle-timed-out session cannot linger in the database."""
     call_command("clearsessions")
     return "ok"
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(notification_id: int) -> bool:
+    """Email one notification. Safe to run twice: a notification already emailed is not sent again."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import transaction
+    from django.utils import timezone
+
+    from met.models import Notification
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None or not notification.recipient.is_active:
+            return False
+        link = f"{settings.MET_BASE_URL}{notification.link}" if notification.link else ""
+        body = f"{notification.body}\n\n{link}\n\nWhy you got this: {notification.reason}\n\nMET Hub".replace(
+            "\n\n\n\n", "\n\n"
+        )
+        send_mail(f"MET Hub: {notification.subject}", body, None, [notification.recipient.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True

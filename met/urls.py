@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from met.views import accounts, errors, health, home
 from met.views import admin as admin_views
@@ -67,6 +67,8 @@ urlpatterns = [
     path("manage/agencies/new/", admin_views.agency_create, name="agency_create"),
     path("manage/agencies/<int:pk>/", admin_views.agency_detail, name="agency_detail"),
     path("manage/agencies/<int:pk>/edit/", admin_views.agency_edit, name="agency_edit"),
+    path("notifications/", accounts.notifications, name="notifications"),
+    path("", include("cases.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,8 @@ def _kind(widget) -> str:
         return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
+    if isinstance(widget, forms.SelectMultiple):
+        return "selectmultiple"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
@@ -39,9 +41,9 @@ def field(bound_field, hint: str = "", width: str = "", label_size: str = ""):
         "hint": hint or bound_field.help_text,
         "width": width or widget.attrs.get("class", "") or default_width,
         "label_size": label_size,
-        "value": bound_field.value(),
+        "value": widget.format_value(bound_field.value()) if kind == "input" else bound_field.value(),
         "attrs": {k: v for k, v in widget.attrs.items() if k not in {"class", "maxlength"}},
-        "selected": [str(v) for v in (bound_field.value() or [])] if kind == "checkboxes" else [],
+        "selected": [str(v) for v in (bound_field.value() or [])] if kind in {"checkboxes", "selectmultiple"} else [],
     }
 
 

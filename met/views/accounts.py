@@ -1,12 +1,16 @@
 """Signing in, two-factor authentication and the user's own account page."""
 
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -16,12 +20,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from met import services
 from met.forms import LoginForm, TokenForm
 from met.middleware import two_factor_required
+from met.models import Notification
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -39,7 +47,7 @@ def two_factor_setup(request):
         return redirect(_next_url(request))
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         # Replacing an enrolled authenticator needs the old one, or an admin's reset.
-        return redirect(f"{request.path.replace('setup', 'verify')}?next={_next_url(request)}")
+        return redirect(f"{reverse('2fa_verify')}?{urlencode({'next': _next_url(request)})}")
     device, _ = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
     )
@@ -79,7 +87,7 @@ def two_factor_verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
     if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-        return redirect(f"{request.path.replace('verify', 'setup')}?next={_next_url(request)}")
+        return redirect(f"{reverse('2fa_setup')}?{urlencode({'next': _next_url(request)})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -101,3 +109,17 @@ def account(request):
         "account/account.html",
         {"has_device": has_device, "two_factor_required": two_factor_required(request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """Your notifications, newest first. Opening the page marks them read; nothing is deleted."""
+    items = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        items.filter(read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, "All notifications marked as read.")
+        return redirect("notifications")
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    unread_ids = {n.pk for n in page.object_list if n.read_at is None}
+    return render(request, "account/notifications.html", {"page": page, "unread_ids": unread_ids})

@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from met import services
 from met.access import agencies_visible_to, get_agency_for_admin, get_user_for_admin, users_visible_to
-from met.concurrency import StaleEditError, rebind_after_conflict
 from met.forms import AgencyEditForm, AgencyForm, UserCreateForm, UserEditForm, UserFilterForm
+from met.views.editing import apply_service_error, versioned_edit
 
 PAGE_SIZE = 25
 
@@ -31,14 +31,6 @@ def _require_admin(user) -> None:
 def _require_system_admin(user) -> None:
     if not user.is_system_admin:
         raise PermissionDenied("Only system admins manage agencies.")
-
-
-def _apply_service_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def send_invitation(request, user) -> None:
@@ -101,7 +93,7 @@ def user_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             send_invitation(request, user)
             messages.success(
@@ -133,33 +125,28 @@ def user_detail(request, pk: int):
 def user_edit(request, pk: int):
     _require_admin(request.user)
     target = get_user_for_admin(request.user, pk, write=True)
-    form = UserEditForm(request.POST or None, instance=target, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.user_update(
-                actor=request.user,
-                user=target,
-                expected_version=data["version"],
-                seen=form.seen_values(),
-                roles=data["roles"],
-                full_name=data["full_name"],
-                job_title=data["job_title"],
-                phone=data["phone"],
-                line_manager=data["line_manager"],
-                request=request,
-            )
-        except StaleEditError as error:
-            target.refresh_from_db()
-            form = rebind_after_conflict(UserEditForm, request.POST, instance=target, error=error, actor=request.user)
-            return render(request, "manage/user_form.html", {"form": form, "target": target}, status=409)
-        except ValidationError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(request, f"Changes to {target.full_name}'s account saved.")
-            return redirect(target)
-    return render(
-        request, "manage/user_form.html", {"form": form, "target": target}, status=400 if form.errors else 200
+
+    def save(form):
+        data = form.model_data()
+        services.user_update(
+            actor=request.user,
+            user=target,
+            roles=form.cleaned_data["roles"],
+            request=request,
+            **form.version_kwargs(),
+            **data,
+        )
+
+    return versioned_edit(
+        request,
+        form_class=UserEditForm,
+        instance=target,
+        form_kwargs={"actor": request.user},
+        save=save,
+        template="manage/user_form.html",
+        context={"target": target},
+        success_message=f"Changes to {target.full_name}'s account saved.",
+        success_url=target,
     )
 
 
@@ -261,24 +248,15 @@ def agency_detail(request, pk: int):
 def agency_edit(request, pk: int):
     _require_admin(request.user)
     agency = get_agency_for_admin(request.user, pk, write=True)
-    form = AgencyEditForm(request.POST or None, instance=agency)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version, seen = data.pop("version"), form.seen_values()
-        data.pop("snapshot", None)
-        try:
-            services.agency_update(
-                actor=request.user, agency=agency, expected_version=version, seen=seen, request=request, **data
-            )
-        except StaleEditError as error:
-            agency.refresh_from_db()
-            form = rebind_after_conflict(AgencyEditForm, request.POST, instance=agency, error=error)
-            return render(request, "manage/agency_form.html", {"form": form, "agency": agency}, status=409)
-        except ValidationError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(request, f"Changes to {agency.name} saved.")
-            return redirect(agency)
-    return render(
-        request, "manage/agency_form.html", {"form": form, "agency": agency}, status=400 if form.errors else 200
+    return versioned_edit(
+        request,
+        form_class=AgencyEditForm,
+        instance=agency,
+        save=lambda form: services.agency_update(
+            actor=request.user, agency=agency, request=request, **form.version_kwargs(), **form.model_data()
+        ),
+        template="manage/agency_form.html",
+        context={"agency": agency},
+        success_message=f"Changes to {agency.name} saved.",
+        success_url=agency,
     )

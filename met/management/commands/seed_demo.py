@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from cases.demo import seed_cases
 from met import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo agencies and accounts (fictional people only). Safe to run more than once."
+    help = "Create the demo agencies, accounts, children and cases (fictional people only). Safe to run more than once."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,9 +18,11 @@ class Command(BaseCommand):
             self.stdout.write("Database already has data: demo data not loaded.")
         else:
             created = demo.seed_accounts()
+            children = seed_cases()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo data ready: {created['agencies']} agencies and {created['accounts']} accounts created."
+                    f"Demo data ready: {created['agencies']} agencies, {created['accounts']} accounts"
+                    f" and {children} children created."
                 )
             )
         self.stdout.write("")

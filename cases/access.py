@@ -1,0 +1,75 @@
+"""Who may see and change which case (DESIGN §3). Every view and API goes through these helpers.
+
+- Coordinators and chairs see and change every case.
+- A practitioner sees a case when their agency is involved in it (a guardian permission granted to
+  the agency's group), or when they hold a permission of their own on it (lead professional, a
+  named person on a restricted case, an action owner).
+- A restricted case ignores agency involvement: only people named on it, coordinators and chairs.
+- Agency and system admins see no case content through those roles.
+A case the user may not see is a 404, exactly like one that does not exist; one they may see but
+not change is a 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from cases.models import Case, CaseUserObjectPermission, MissingEpisode
+from met.models import User
+
+
+def _named_on(user: User, codename: str) -> QuerySet:
+    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values("content_object_id")
+
+
+def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
+    if user.sees_all_cases:
+        return Case.objects.all()
+    if not user.is_practitioner or not user.is_active:
+        return Case.objects.none()
+    granted = get_objects_for_user(
+        user, f"cases.{codename}", klass=Case, accept_global_perms=False, with_superuser=False
+    )
+    return granted.filter(Q(is_restricted=False) | Q(pk__in=_named_on(user, codename)))
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    return _cases_with_perm(user, "view_case")
+
+
+def cases_changeable_by(user: User) -> QuerySet[Case]:
+    return _cases_with_perm(user, "change_case")
+
+
+def can_change_case(user: User, case: Case) -> bool:
+    return user.sees_all_cases or cases_changeable_by(user).filter(pk=case.pk).exists()
+
+
+def get_case_for_user(user: User, pk: int, *, write: bool = False, queryset: QuerySet[Case] | None = None) -> Case:
+    base = (
+        queryset if queryset is not None else Case.objects.select_related("child", "lead_agency", "lead_professional")
+    )
+    try:
+        case = base.filter(pk__in=cases_visible_to(user).values("pk")).get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404("No such case.") from None
+    if write and not can_change_case(user, case):
+        raise PermissionDenied("You can see this case but not change it.")
+    return case
+
+
+def require_coordination(user: User) -> None:
+    """Triage, opening and closing cases, involving agencies and restricting: the coordinator's and chair's work."""
+    if not user.sees_all_cases:
+        raise PermissionDenied("Only the MET coordinator or a chair can do this.")
+
+
+def get_episode_for_user(user: User, pk: int, *, write: bool = False) -> MissingEpisode:
+    try:
+        episode = MissingEpisode.objects.select_related("case__child").get(pk=pk)
+    except MissingEpisode.DoesNotExist:
+        raise Http404("No such missing episode.") from None
+    # The episode belongs to its case: the case's rule decides.
+    get_case_for_user(user, episode.case_id, write=write)
+    return episode

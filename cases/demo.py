@@ -1,0 +1,229 @@
+"""About 60 demo children and their cases. Every name is generated and invented: no real child."""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, CaseStatus, Category, Child, ClosureReason, EpisodeKind, Gender, RiskLevel
+from met.models import Agency, User
+
+FIRST_NAMES = {
+    Gender.FEMALE: [
+        "Amber",
+        "Bella",
+        "Chloe",
+        "Demi",
+        "Ellie",
+        "Freya",
+        "Grace",
+        "Holly",
+        "Isla",
+        "Jade",
+        "Kacey",
+        "Lacey",
+        "Maisie",
+        "Nia",
+        "Poppy",
+        "Ruby",
+        "Skye",
+        "Tia",
+    ],
+    Gender.MALE: [
+        "Alfie",
+        "Brandon",
+        "Callum",
+        "Dylan",
+        "Ethan",
+        "Finley",
+        "George",
+        "Harley",
+        "Jayden",
+        "Kai",
+        "Leo",
+        "Mason",
+        "Noah",
+        "Oscar",
+        "Reece",
+        "Tyler",
+    ],
+    Gender.OTHER: ["Alex", "Charlie", "Jesse", "Riley", "Sam"],
+}
+# Surnames made of two invented halves, so that no demo child shares a real family's name by design.
+SURNAME_HEADS = [
+    "Bramble",
+    "Quill",
+    "Thistle",
+    "Marrow",
+    "Pebble",
+    "Fern",
+    "Wren",
+    "Copper",
+    "Lantern",
+    "Moss",
+    "Juniper",
+    "Hollow",
+]
+SURNAME_TAILS = ["worth", "ton", "field", "by", "wick", "combe", "dale", "stead", "more", "gate"]
+DISTRICTS = ["Riverside", "Harbourside", "Hillcrest", "Old Town", "Parkway", "Meadowbank", "Eastgate"]
+SCHOOLS = ["Example Academy", "Sample Park School", "Demo Vale College", "Placeholder High School", "Testbridge School"]
+DESCRIPTIONS = [
+    "Seen getting into a car with an older male not known to the family, late evening.",
+    "Came to school with a new phone and cash; would not say where they came from.",
+    "Reported missing overnight; returned with a train ticket to another city.",
+    "Disclosed being asked to carry a package for an older friend in exchange for money.",
+    "Staff noticed frequent contact from unknown adults on social media during lessons.",
+    "Found in a hotel room with adults; police attended.",
+]
+
+
+def _aware(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+@transaction.atomic
+def seed_cases(count: int = 60) -> int:
+    if Child.objects.exists():
+        return 0
+    rng = random.Random(2026)  # noqa: S311 - the same demo world on every machine, not security
+    today = timezone.localdate()
+    users = {u.email: u for u in User.objects.select_related("agency")}
+    coordinator = users["coordinator@example.org"]
+    loggers = [
+        users[e]
+        for e in (
+            "practitioner.police@example.org",
+            "practitioner.health@example.org",
+            "practitioner.school@example.org",
+            "manager.csc@example.org",
+        )
+    ]
+    agencies = {a.short_name: a for a in Agency.objects.all()}
+    csc, police, health, education = agencies["CSC"], agencies["Police"], agencies["Health"], agencies["Education"]
+    others = [a for a in agencies.values() if a not in (csc, police, health, education)]
+    categories = list(Category.objects.all())
+    created = 0
+    for n in range(count):
+        gender = rng.choice([Gender.FEMALE] * 5 + [Gender.MALE] * 4 + [Gender.OTHER])
+        first = rng.choice(FIRST_NAMES[gender])
+        last = rng.choice(SURNAME_HEADS) + rng.choice(SURNAME_TAILS)
+        age_days = rng.randint(11 * 365, 17 * 365 + 300)
+        logger = loggers[n % len(loggers)]
+        child_data = {
+            "first_name": first,
+            "last_name": last,
+            "known_as": rng.choice(["", "", "", first[:3]]),
+            "date_of_birth": today - timedelta(days=age_days),
+            "gender": gender,
+            "ethnicity": rng.choice(["white", "white", "white", "mixed", "black", "asian", "not_known"]),
+            "address_district": rng.choice(DISTRICTS),
+            "school": rng.choice(SCHOOLS),
+            "police_number": f"DEMO-P{n:04d}" if n % 3 == 0 else "",
+            "csc_number": f"DEMO-C{n:04d}" if n % 2 == 0 else "",
+            "nhs_number": "",
+            "is_looked_after": n % 5 == 0,
+            "placed_out_of_area": n % 11 == 0,
+            "placed_by_other_authority": n % 13 == 0,
+            "placing_authority": "Exampleshire County Council" if n % 13 == 0 else "",
+        }
+        category = categories[n % len(categories)]
+        concern = services.concern_log(
+            actor=logger,
+            new_child=child_data,
+            category=category,
+            observed_at=_aware(today - timedelta(days=rng.randint(1, 200)), rng.randint(8, 22)),
+            description=rng.choice(DESCRIPTIONS),
+        )
+        case = concern.case
+        created += 1
+        if n % 8 == 7:
+            continue  # left as a referral, waiting in the coordinator's triage inbox
+        involved = {csc, rng.choice([police, police, health, education])}
+        if n % 2 == 0:
+            involved.add(health)
+        if n % 3 == 0:
+            involved.add(police)
+        if n % 4 == 0:
+            involved.add(education)
+        if n % 6 == 0:
+            involved.add(rng.choice(others))
+        lead_agency = police if n % 5 == 1 else csc
+        lead = next(
+            (
+                u
+                for u in users.values()
+                if u.agency_id == lead_agency.pk and u.email.startswith(("manager.", "practitioner."))
+            ),
+            None,
+        )
+        services.case_open(
+            actor=coordinator,
+            case=case,
+            lead_agency=lead_agency,
+            lead_professional=lead,
+            agencies_involved=involved,
+            categories=[category, *rng.sample(categories, rng.randint(0, 1))],
+        )
+        Case.objects.filter(pk=case.pk).update(
+            risk_level=rng.choice(
+                [
+                    RiskLevel.HIGH,
+                    RiskLevel.MEDIUM,
+                    RiskLevel.MEDIUM,
+                    RiskLevel.LOW,
+                    RiskLevel.LOW,
+                    RiskLevel.NONE,
+                    RiskLevel.NOT_ASSESSED,
+                ]
+            ),
+            voice_of_child=rng.choice(
+                [
+                    "",
+                    "Says they just want to be left alone and that the older friends ‘look after’ them.",
+                    "Wants to stay at their current placement and go back to college.",
+                ]
+            ),
+        )
+        if n % 4 == 0:
+            _seed_missing(
+                case, logger=users["practitioner.police@example.org"], rng=rng, today=today, frequent=n % 8 == 0
+            )
+        if n % 10 == 9:
+            services.case_close(actor=coordinator, case=case, reason=ClosureReason.RISK_REDUCED)
+    # New concerns on open cases, for the triage inbox's other kind of item.
+    for case in Case.objects.filter(status=CaseStatus.OPEN).order_by("pk")[:3]:
+        services.concern_log(
+            actor=users["practitioner.school@example.org"]
+            if case.agencies_involved.filter(pk=education.pk).exists()
+            else coordinator,
+            child=case.child,
+            category=case.categories.first(),
+            observed_at=_aware(today - timedelta(days=1), 15),
+            description="Another sighting with the same older group near the station after school.",
+        )
+    return created
+
+
+def _seed_missing(case: Case, *, logger: User, rng: random.Random, today: date, frequent: bool) -> None:
+    starts = [rng.randint(8, 80) for _ in range(4)] if frequent else [rng.randint(100, 300)]
+    for index, days_ago in enumerate(sorted(starts, reverse=True)):
+        went = _aware(today - timedelta(days=days_ago), 21)
+        returned = went + timedelta(hours=rng.randint(6, 40))
+        # The most recent return of a frequent-missing child has no interview yet: it shows as overdue.
+        done = not (frequent and index == len(starts) - 1)
+        services.missing_episode_record(
+            actor=logger,
+            case=case,
+            kind=EpisodeKind.MISSING,
+            went_missing_at=went,
+            returned_at=returned,
+            reported_to_police=True,
+            police_reference=f"DEMO-{case.pk}-{index}",
+            where_found=rng.choice(["Friend's address", "Town centre", "Another city", "Returned home on own"]),
+            rhi_offered_at=returned + timedelta(hours=20) if done else None,
+            rhi_completed_at=returned + timedelta(hours=rng.choice([30, 50, 90])) if done else None,
+            rhi_by="RHI Service" if done else "",
+            rhi_declined=False,
+        )

@@ -1,0 +1,303 @@
+from django import forms
+from django.utils import timezone
+
+from cases.models import (
+    Case,
+    CaseStatus,
+    Category,
+    Child,
+    ClosureReason,
+    MissingEpisode,
+    RiskLevel,
+)
+from cases.services import EPISODE_FIELDS
+from met.concurrency import VersionedFormMixin
+from met.models import Agency, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _datetime_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateTimeInput(),
+        input_formats=DATETIME_FORMATS,
+        error_messages={"invalid": f"Enter {label.lower()} as a real date and time, like 24/11/2026 18:30."},
+    )
+
+
+CHILD_FIELDS = [
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "address_district",
+    "school",
+    "police_number",
+    "csc_number",
+    "nhs_number",
+    "is_looked_after",
+    "placed_out_of_area",
+    "placed_by_other_authority",
+    "placing_authority",
+]
+
+
+class ChildForm(forms.ModelForm):
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        required=False,
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
+        help_text="Leave blank if you do not know it.",
+        error_messages={"invalid": "Enter the date of birth as a real date, like 27/03/2010."},
+    )
+
+    class Meta:
+        model = Child
+        fields = CHILD_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].error_messages["required"] = "Enter the child's first name (or ‘Unknown’)."
+        self.fields["last_name"].error_messages["required"] = "Enter the child's last name (or ‘Unknown’)."
+
+
+class ChildEditForm(VersionedFormMixin, ChildForm):
+    snapshot_fields = CHILD_FIELDS
+
+
+class ConcernForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="What kind of concern is it?",
+        queryset=Category.objects.all(),
+        empty_label="Choose a category",
+        error_messages={
+            "required": "Choose the kind of concern.",
+            "invalid_choice": "Choose one of the listed kinds of concern.",
+        },
+    )
+    observed_at = _datetime_field("When it happened", help_text="Your best estimate if you are not sure.")
+    description = forms.CharField(
+        label="What you saw or were told",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Facts first: who, what, where. Say where information came from.",
+        error_messages={"required": "Describe what you saw or were told."},
+    )
+
+    def clean_observed_at(self):
+        value = self.cleaned_data["observed_at"]
+        if value > timezone.now():
+            raise forms.ValidationError("When it happened cannot be in the future.")
+        return value
+
+
+class DuplicateChoiceForm(forms.Form):
+    """Shown when a new child looks like one already on MET Hub that the user can see."""
+
+    NEW = "new"
+    choice = forms.CharField(
+        error_messages={"required": "Choose the matching child, or say this is a different child."},
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.pk): c for c in candidates}
+
+    def clean_choice(self):
+        value = self.cleaned_data["choice"]
+        if value != self.NEW and value not in self.candidates:
+            raise forms.ValidationError("Choose one of the children listed, or say this is a different child.")
+        return value
+
+
+class OpenCaseForm(forms.Form):
+    lead_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True),
+        empty_label="Choose the lead agency",
+        error_messages={"required": "Choose the lead agency."},
+    )
+    lead_professional = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, is_practitioner=True).select_related("agency"),
+        required=False,
+        empty_label="Not decided yet",
+        help_text="Must work for the lead agency. Gets the feedback after each MEOG meeting.",
+    )
+    agencies_involved = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone in these agencies who works on MET cases will be able to see and update the case.",
+    )
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one exploitation category."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].label_from_instance = lambda u: f"{u.full_name} ({u.agency.short_name})"
+        self.fields["categories"].item_hints = {c.pk: c.definition for c in Category.objects.all()}
+
+
+class CloseCaseForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=ClosureReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the case is being closed."},
+    )
+    note = forms.CharField(label="Details", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CaseEditForm(VersionedFormMixin, forms.ModelForm):
+    snapshot_fields = ["lead_agency", "lead_professional", "is_restricted", "voice_of_child"]
+
+    class Meta:
+        model = Case
+        fields = [
+            "lead_agency",
+            "lead_professional",
+            "agencies_involved",
+            "categories",
+            "is_restricted",
+            "restricted_to",
+            "voice_of_child",
+        ]
+        widgets = {
+            "agencies_involved": forms.CheckboxSelectMultiple,
+            "categories": forms.CheckboxSelectMultiple,
+            "voice_of_child": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].queryset = User.objects.filter(
+            is_active=True, is_practitioner=True
+        ).select_related("agency")
+        self.fields["lead_professional"].label_from_instance = lambda u: f"{u.full_name} ({u.agency.short_name})"
+        self.fields["restricted_to"].queryset = User.objects.filter(
+            is_active=True, is_practitioner=True
+        ).select_related("agency")
+        self.fields["restricted_to"].label_from_instance = lambda u: f"{u.full_name} ({u.agency.short_name})"
+        self.fields["restricted_to"].widget = forms.SelectMultiple(attrs={"size": 8})
+        self.fields[
+            "restricted_to"
+        ].help_text = "Only for a restricted case: the people (besides coordinators and chairs) who may see it."
+        self.fields["categories"].required = True
+        self.fields["categories"].item_hints = {c.pk: c.definition for c in Category.objects.all()}
+
+
+class VoiceForm(VersionedFormMixin, forms.ModelForm):
+    snapshot_fields = ["voice_of_child"]
+
+    class Meta:
+        model = Case
+        fields = ["voice_of_child"]
+        widgets = {"voice_of_child": forms.Textarea(attrs={"rows": 6})}
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a case note",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the note."},
+    )
+
+
+EPISODE_FORM_FIELDS = list(EPISODE_FIELDS)
+
+
+class MissingEpisodeForm(forms.ModelForm):
+    went_missing_at = _datetime_field("Went missing at")
+    returned_at = _datetime_field(
+        "Returned at", required=False, help_text="Leave blank while the child is still missing."
+    )
+    rhi_offered_at = _datetime_field("Return home interview offered at", required=False)
+    rhi_completed_at = _datetime_field(
+        "Return home interview completed at", required=False, help_text="Due within 72 hours of the child's return."
+    )
+
+    class Meta:
+        model = MissingEpisode
+        fields = EPISODE_FORM_FIELDS
+        widgets = {"kind": forms.RadioSelect}
+
+
+class MissingEpisodeEditForm(VersionedFormMixin, MissingEpisodeForm):
+    snapshot_fields = EPISODE_FORM_FIELDS
+
+
+FLAG_CHOICES = [
+    ("frequent_missing", "Frequent missing"),
+    ("high_risk", "High risk"),
+    ("placed_out_of_area", "Placed out of area"),
+    ("placed_here", "Placed here by another authority"),
+    ("restricted", "Restricted"),
+]
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CaseStatus.choices])
+    risk_level = forms.ChoiceField(
+        label="Risk level", required=False, choices=[("", "Any risk level"), *RiskLevel.choices]
+    )
+    category = forms.ModelChoiceField(
+        required=False, queryset=Category.objects.all(), empty_label="Any category", to_field_name="code"
+    )
+    flag = forms.ChoiceField(required=False, choices=[("", "Any flag"), *FLAG_CHOICES])
+    agency = forms.ModelChoiceField(
+        label="Agency involved", required=False, queryset=Agency.objects.all(), empty_label="Any agency"
+    )
+    lead_professional = forms.ModelChoiceField(
+        label="Lead professional",
+        required=False,
+        queryset=User.objects.filter(is_practitioner=True),
+        empty_label="Anyone",
+    )
+    page = forms.IntegerField(
+        required=False, min_value=1, error_messages={"invalid": "The page must be a whole number."}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.error_messages.setdefault(
+                "invalid_choice", f"That {name.replace('_', ' ')} is not one of the options."
+            )
+            field.error_messages["invalid_choice"] = (
+                f"That {field.label or name.replace('_', ' ')} is not one of the options."
+            )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Name, known-as name, date of birth or identifier",
+        max_length=100,
+        error_messages={
+            "required": "Enter something to search for.",
+            "max_length": "Search for at most 100 characters.",
+        },
+    )

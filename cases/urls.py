@@ -1,0 +1,24 @@
+from django.urls import path
+
+from cases import views
+
+urlpatterns = [
+    path("concerns/new/", views.concern_log, name="concern_log"),
+    path("concerns/<int:pk>/", views.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/acknowledge/", views.concern_acknowledge, name="concern_acknowledge"),
+    path("triage/", views.triage_inbox, name="triage_inbox"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/export.csv", views.case_export, name="case_export"),
+    path("cases/search/", views.case_search, name="case_search"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/child/edit/", views.child_edit, name="child_edit"),
+    path("cases/<int:pk>/open/", views.case_open, name="case_open"),
+    path("cases/<int:pk>/close/", views.case_close, name="case_close"),
+    path("cases/<int:pk>/concerns/new/", views.concern_log_for_case, name="concern_log_for_case"),
+    path("cases/<int:pk>/notes/", views.case_note_add, name="case_note_add"),
+    path("cases/<int:pk>/missing/new/", views.episode_create, name="episode_create"),
+    path("cases/<int:pk>/access-log/", views.case_access_log, name="case_access_log"),
+    path("missing/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
+    path("missing/overdue-rhi/", views.rhi_overdue_list, name="rhi_overdue_list"),
+]
