@@ -279,6 +279,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "met.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
+    "refresh-frequent-missing": {"task": "cases.tasks.refresh_frequent_missing_flags", "schedule": timedelta(hours=1)},
 }
 
 # Logging goes to stdout. Only ids are ever logged: no names, dates of birth or free text about a child.
