@@ -4,7 +4,8 @@
 - A practitioner sees a case when their agency is involved in it (a guardian permission granted to
   the agency's group), or when they hold a permission of their own on it (lead professional, a
   named person on a restricted case, an action owner).
-- A restricted case ignores agency involvement: only people named on it, coordinators and chairs.
+- A restricted case ignores agency involvement: only people named on it (and its lead
+  professional), coordinators and chairs.
 - Agency and system admins see no case content through those roles.
 A case the user may not see is a 404, exactly like one that does not exist; one they may see but
 not change is a 403.
@@ -15,12 +16,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from cases.models import Case, CaseUserObjectPermission, MissingEpisode
+from cases.models import Case, MissingEpisode
 from met.models import User
-
-
-def _named_on(user: User, codename: str) -> QuerySet:
-    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values("content_object_id")
 
 
 def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
@@ -31,7 +28,8 @@ def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
     granted = get_objects_for_user(
         user, f"cases.{codename}", klass=Case, accept_global_perms=False, with_superuser=False
     )
-    return granted.filter(Q(is_restricted=False) | Q(pk__in=_named_on(user, codename)))
+    # On a restricted case agency involvement counts for nothing: only the people named on it.
+    return granted.filter(Q(is_restricted=False) | Q(restricted_to=user) | Q(lead_professional=user)).distinct()
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:

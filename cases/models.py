@@ -121,6 +121,8 @@ class Case(models.Model):
     risk_level = models.CharField(
         "current risk level", max_length=20, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED
     )
+    # Set when a risk level is confirmed (riskassessment), from the level's review interval.
+    risk_review_due = models.DateField("risk review due", null=True, blank=True, db_index=True)
     voice_of_child = models.TextField(
         "voice of the child", blank=True, max_length=5000, help_text="The child's own words, wishes and feelings."
     )

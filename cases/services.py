@@ -118,22 +118,32 @@ def _sync_agency_permissions(case: Case) -> None:
             remove_perm(perm, agency.group, case)
 
 
-def _grant_user(case: Case, user: User | None, perms=CASE_PERMS) -> None:
-    if user is not None:
-        for perm in perms:
-            assign_perm(perm, user, case)
+def _sync_user_permissions(case: Case) -> None:
+    """Give people their own permissions on the case for the reasons they have one, and no others.
 
+    View and change: the lead professional and the people named on a restricted case.
+    View only: whoever logged a concern on it (so they can follow their referral).
+    Recomputed from the reasons each time, so a former lead loses access when they stop leading.
+    """
+    from cases.models import CaseUserObjectPermission
 
-def _sync_restricted_to(case: Case, users) -> None:
-    current = set(case.restricted_to.values_list("pk", flat=True))
-    wanted = {u.pk for u in users}
-    case.restricted_to.set(users)
-    for user in User.objects.filter(pk__in=wanted - current):
-        _grant_user(case, user)
-    for user in User.objects.filter(pk__in=current - wanted):
-        if user.pk != case.lead_professional_id:
-            for perm in CASE_PERMS:
-                remove_perm(perm, user, case)
+    wanted: dict[int, set[str]] = {}
+    for user_id in [case.lead_professional_id, *case.restricted_to.values_list("pk", flat=True)]:
+        if user_id:
+            wanted.setdefault(user_id, set()).update(CASE_PERMS)
+    for user_id in case.concerns.values_list("logged_by_id", flat=True):
+        wanted.setdefault(user_id, set()).add("view_case")
+    held: dict[int, set[str]] = {}
+    for user_id, codename in CaseUserObjectPermission.objects.filter(content_object=case).values_list(
+        "user_id", "permission__codename"
+    ):
+        held.setdefault(user_id, set()).add(codename)
+    users = {u.pk: u for u in User.objects.filter(pk__in=set(wanted) | set(held))}
+    for user_id in set(wanted) | set(held):
+        for perm in wanted.get(user_id, set()) - held.get(user_id, set()):
+            assign_perm(perm, users[user_id], case)
+        for perm in held.get(user_id, set()) - wanted.get(user_id, set()):
+            remove_perm(perm, users[user_id], case)
 
 
 def _child_audit(actor, action, obj, case_or_child, request, detail=None):
@@ -174,8 +184,6 @@ def concern_log(
     case = Case.objects.select_for_update().filter(child=child).exclude(status=CaseStatus.CLOSED).first()
     if case is None:
         case = Case.objects.create(child=child, created_by=actor)
-        # The person who referred the child can follow what happens to the referral.
-        _grant_user(case, actor, perms=("view_case",))
         _child_audit(actor, "case.refer", case, case, request)
     concern = Concern.objects.create(
         case=case,
@@ -187,6 +195,7 @@ def concern_log(
         possible_duplicate_of=possible_duplicate_of,
     )
     case.categories.add(category)
+    _sync_user_permissions(case)
     _child_audit(actor, "concern.create", concern, case, request, {"case": case.pk})
     return concern
 
@@ -231,7 +240,7 @@ def case_open(
     case.agencies_involved.set({*agencies_involved, lead_agency})
     case.categories.set(categories)
     _sync_agency_permissions(case)
-    _grant_user(case, lead_professional)
+    _sync_user_permissions(case)
     pending = list(case.concerns.filter(triaged_at__isnull=True).select_related("logged_by"))
     case.concerns.filter(triaged_at__isnull=True).update(
         triaged_at=timezone.now(), triaged_by=actor, outcome=ConcernOutcome.CASE_OPENED
@@ -365,9 +374,8 @@ def case_update(
     if "categories" in many:
         case.categories.set(many["categories"])
     if "restricted_to" in many:
-        _sync_restricted_to(case, list(many["restricted_to"]))
-    if "lead_professional" in fields:
-        _grant_user(case, case.lead_professional)
+        case.restricted_to.set(many["restricted_to"])
+    _sync_user_permissions(case)
     _child_audit(actor, "case.update", case, case, request, {"fields": changed})
     return case
 

@@ -43,6 +43,7 @@ from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
 from met.audit import audit
 from met.models import AuditEvent
 from met.views.editing import apply_service_error, versioned_edit
+from riskassessment.selectors import case_risk_summary
 
 PAGE_SIZE = 25
 
@@ -287,6 +288,7 @@ def case_detail(request, pk: int):
             "other_cases": case.child.cases.exclude(pk=case.pk).filter(
                 pk__in=cases_visible_to(request.user).values("pk")
             ),
+            "risk": case_risk_summary(case),
         },
     )
 

@@ -69,6 +69,7 @@ urlpatterns = [
     path("manage/agencies/<int:pk>/edit/", admin_views.agency_edit, name="agency_edit"),
     path("notifications/", accounts.notifications, name="notifications"),
     path("", include("cases.urls")),
+    path("", include("riskassessment.urls")),
     path("django-admin/", admin.site.urls),
 ]
 
