@@ -52,10 +52,13 @@ class AssessmentForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=answer.evidence if answer else "",
             )
+            # Needed on submission, not for a draft: "(optional)" would mislead.
+            self.fields[prefix + "evidence"].hide_optional = True
             if indicator.time_limited:
                 label = "Date last seen" if not indicator.asks_previous else "Date last seen (most recent)"
                 self.fields[prefix + "last_seen"] = _date(label)
                 self.fields[prefix + "last_seen"].initial = answer.last_seen if answer else None
+                self.fields[prefix + "last_seen"].hide_optional = True
             if indicator.asks_previous:
                 self.fields[prefix + "previous_seen"] = _date("An earlier occurrence 6 to 12 months before, if any")
                 self.fields[prefix + "previous_seen"].initial = answer.previous_seen if answer else None
