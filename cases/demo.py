@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, CaseStatus, Category, Child, ClosureReason, EpisodeKind, Gender, RiskLevel
 from met.models import Agency, User
+from riskassessment.demo import seed_assessment
 
 FIRST_NAMES = {
     Gender.FEMALE: [
@@ -166,25 +167,27 @@ def seed_cases(count: int = 60) -> int:
             agencies_involved=involved,
             categories=[category, *rng.sample(categories, rng.randint(0, 1))],
         )
+        level = rng.choice(
+            [
+                RiskLevel.HIGH,
+                RiskLevel.MEDIUM,
+                RiskLevel.MEDIUM,
+                RiskLevel.LOW,
+                RiskLevel.LOW,
+                RiskLevel.NONE,
+                RiskLevel.NOT_ASSESSED,
+            ]
+        )
+        if level != RiskLevel.NOT_ASSESSED:
+            seed_assessment(case, level=level, author=lead or logger, confirmer=coordinator, rng=rng)
         Case.objects.filter(pk=case.pk).update(
-            risk_level=rng.choice(
-                [
-                    RiskLevel.HIGH,
-                    RiskLevel.MEDIUM,
-                    RiskLevel.MEDIUM,
-                    RiskLevel.LOW,
-                    RiskLevel.LOW,
-                    RiskLevel.NONE,
-                    RiskLevel.NOT_ASSESSED,
-                ]
-            ),
             voice_of_child=rng.choice(
                 [
                     "",
                     "Says they just want to be left alone and that the older friends ‘look after’ them.",
                     "Wants to stay at their current placement and go back to college.",
                 ]
-            ),
+            )
         )
         if n % 4 == 0:
             _seed_missing(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases.forms import DATE_FORMATS, DateInput
 from cases.models import RiskLevel
-from riskassessment.models import Indicator, Provider, ReferralOutcome, ReviewInterval
+from riskassessment.models import Indicator, Provider, ProviderLevel, ReferralOutcome, ReviewInterval
 from riskassessment.services import CONFIRMABLE_LEVELS, AnswerData
 
 INDICATOR_FIELD = re.compile(r"^ind_(\d+)_(present|evidence|last_seen|previous_seen)$")
@@ -165,3 +165,17 @@ class ReviewIntervalsForm(forms.Form):
                 initial=current.get(level.value),
                 widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
             )
+
+
+class ProviderForm(forms.ModelForm):
+    levels = forms.MultipleChoiceField(
+        label="Risk levels it takes",
+        choices=ProviderLevel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one risk level the provider takes."},
+    )
+
+    class Meta:
+        model = Provider
+        fields = ["name", "description", "levels", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -344,3 +344,15 @@ def review_intervals_update(*, actor: User, weeks: dict[str, int], request: Http
         request=request,
         detail=weeks,
     )
+
+
+@transaction.atomic
+def provider_save(*, actor: User, provider: Provider | None, request: HttpRequest | None = None, **fields) -> Provider:
+    if not actor.is_system_admin:
+        raise PermissionDenied("Only a system admin manages intervention providers.")
+    provider = provider or Provider()
+    for name, value in fields.items():
+        setattr(provider, name, value)
+    provider.save()
+    audit(actor=actor, action="provider.save", obj=provider, request=request, detail={"levels": provider.levels})
+    return provider

@@ -15,4 +15,6 @@ urlpatterns = [
     path("reviews/due/", views.reviews_due, name="reviews_due"),
     path("manage/risk-tool/", views.tool_versions, name="tool_versions"),
     path("manage/risk-settings/", views.review_intervals, name="review_intervals"),
+    path("manage/providers/new/", views.provider_edit, name="provider_create"),
+    path("manage/providers/<int:pk>/", views.provider_edit, name="provider_edit"),
 ]

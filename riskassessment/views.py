@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +22,7 @@ from riskassessment.access import get_assessment_for_user, get_referral_for_user
 from riskassessment.forms import (
     AssessmentForm,
     ConfirmForm,
+    ProviderForm,
     PublishToolForm,
     ReferralForm,
     ReferralOutcomeForm,
@@ -326,5 +327,23 @@ def review_intervals(request):
         request,
         "riskassessment/settings.html",
         {"form": form, "providers": providers, "outcomes": ReferralOutcome},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provider_edit(request, pk: int | None = None):
+    _require_system_admin(request.user)
+    provider = get_object_or_404(Provider, pk=pk) if pk else None
+    form = ProviderForm(request.POST or None, instance=provider)
+    if request.method == "POST" and form.is_valid():
+        saved = services.provider_save(actor=request.user, provider=provider, request=request, **form.cleaned_data)
+        messages.success(request, f"{saved.name} saved.")
+        return redirect("review_intervals")
+    return render(
+        request,
+        "riskassessment/provider_form.html",
+        {"form": form, "provider": provider},
         status=400 if form.errors else 200,
     )

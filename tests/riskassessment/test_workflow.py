@@ -342,3 +342,16 @@ def _publish_v2(sysadmin):
             if item["kind"] == "significant":
                 item["points_current"] = 10
     return services.tool_publish(actor=sysadmin, data=data)
+
+
+def test_it_lets_a_system_admin_manage_providers_and_suggests_them_by_level(world, login):
+    admin = login(world["sysadmin@example.org"])
+    response = admin.post(
+        reverse("provider_create"),
+        {"name": "Example Youth Project", "description": "", "levels": ["low"], "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert [p.name for p in services.suggested_providers("low")] == ["Asphaleia", "Example Youth Project"]
+    assert [p.name for p in services.suggested_providers("high")] == ["Barnardo's", "Lifecentre"]
+    assert admin.post(reverse("provider_create"), {"name": "No levels"}).status_code == 400
+    assert login(world["coordinator@example.org"]).get(reverse("provider_create")).status_code == 403
