@@ -118,11 +118,12 @@ def _sync_agency_permissions(case: Case) -> None:
             remove_perm(perm, agency.group, case)
 
 
-def _sync_user_permissions(case: Case) -> None:
+def sync_user_permissions(case: Case) -> None:
     """Give people their own permissions on the case for the reasons they have one, and no others.
 
     View and change: the lead professional and the people named on a restricted case.
-    View only: whoever logged a concern on it (so they can follow their referral).
+    View only: whoever logged a concern on it (so they can follow their referral), and the owners of
+    its actions (DESIGN §3).
     Recomputed from the reasons each time, so a former lead loses access when they stop leading.
     """
     from cases.models import CaseUserObjectPermission
@@ -131,7 +132,10 @@ def _sync_user_permissions(case: Case) -> None:
     for user_id in [case.lead_professional_id, *case.restricted_to.values_list("pk", flat=True)]:
         if user_id:
             wanted.setdefault(user_id, set()).update(CASE_PERMS)
-    for user_id in case.concerns.values_list("logged_by_id", flat=True):
+    for user_id in [
+        *case.concerns.values_list("logged_by_id", flat=True),
+        *case.actions.values_list("owner_id", flat=True),
+    ]:
         wanted.setdefault(user_id, set()).add("view_case")
     held: dict[int, set[str]] = {}
     for user_id, codename in CaseUserObjectPermission.objects.filter(content_object=case).values_list(
@@ -195,7 +199,7 @@ def concern_log(
         possible_duplicate_of=possible_duplicate_of,
     )
     case.categories.add(category)
-    _sync_user_permissions(case)
+    sync_user_permissions(case)
     _child_audit(actor, "concern.create", concern, case, request, {"case": case.pk})
     return concern
 
@@ -240,7 +244,7 @@ def case_open(
     case.agencies_involved.set({*agencies_involved, lead_agency})
     case.categories.set(categories)
     _sync_agency_permissions(case)
-    _sync_user_permissions(case)
+    sync_user_permissions(case)
     pending = list(case.concerns.filter(triaged_at__isnull=True).select_related("logged_by"))
     case.concerns.filter(triaged_at__isnull=True).update(
         triaged_at=timezone.now(), triaged_by=actor, outcome=ConcernOutcome.CASE_OPENED
@@ -375,7 +379,7 @@ def case_update(
         case.categories.set(many["categories"])
     if "restricted_to" in many:
         case.restricted_to.set(many["restricted_to"])
-    _sync_user_permissions(case)
+    sync_user_permissions(case)
     _child_audit(actor, "case.update", case, case, request, {"fields": changed})
     return case
 

@@ -263,6 +263,11 @@ def _timeline(case: Case, now: datetime) -> list[dict]:
         )
     for note in case.notes.select_related("author"):
         items.append({"kind": "note", "at": note.created_at, "obj": note})
+    # Decisions and actions from MEOG meetings (and ad hoc actions) belong on the same timeline.
+    for decision in case.decisions.select_related("meeting", "recorded_by"):
+        items.append({"kind": "decision", "at": decision.recorded_at, "obj": decision})
+    for action in case.actions.select_related("owner", "owner_agency", "meeting"):
+        items.append({"kind": "action", "at": action.created_at, "obj": action, "overdue": action.is_overdue()})
     return sorted(items, key=lambda item: item["at"], reverse=True)
 
 

@@ -1,0 +1,327 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from met.models import Agency
+
+DEFAULT_CONFIDENTIALITY_STATEMENT = (
+    "Information about children shared at this meeting is confidential. It is shared only to keep "
+    "children safe, under the agencies' information-sharing agreements. I will not pass it on except "
+    "to record it on my agency's systems or to act on it for the child's safety, and I will keep any "
+    "notes or printed papers secure and destroy them when no longer needed."
+)
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    SIGNED_OFF = "signed_off", "Minutes signed off"
+
+
+class Meeting(models.Model):
+    date = models.DateField()
+    starts_at = models.TimeField("start time", default="10:00")
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meetings_chaired")
+    location = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField("online meeting link", blank=True)
+    confidentiality_statement = models.TextField(default=DEFAULT_CONFIDENTIALITY_STATEMENT)
+    status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    quorum_exception_reason = models.TextField(blank=True)
+    quorum_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agenda_built_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-date", "-starts_at"]
+        constraints = [models.UniqueConstraint(fields=["date", "starts_at"], name="meetings_one_meeting_per_slot")]
+
+    def __str__(self) -> str:
+        return f"MEOG {self.date:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", args=[self.pk])
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.status == MeetingStatus.SIGNED_OFF
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Sent apologies"
+    INVITED = "invited", "Invited"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
+    # The agency they represented that day, kept even if they later move agency.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED)
+    accepted_statement_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="meetings_one_attendance_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.meeting}"
+
+
+class Section(models.IntegerChoices):
+    NEW_CONCERNS = 1, "New concerns and screenings"
+    RISK_CHANGES = 2, "Changes in risk"
+    HIGH_RISK = 3, "High-risk cases"
+    MISSING = 4, "Frequent missing and overdue return home interviews"
+    PLACEMENTS = 5, "Children placed out of area or placed here"
+    ACTIONS = 6, "Actions from previous meetings"
+    REVIEWS = 7, "Cases due for risk review"
+    INTELLIGENCE = 8, "Places and persons of concern"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    section = models.PositiveSmallIntegerField(choices=Section.choices)
+    # What the item is about: a case, or a place or person of concern.
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items")
+    place = models.ForeignKey(
+        "PlaceOfConcern", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    person = models.ForeignKey(
+        "PersonOfConcern", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    reason = models.TextField(help_text="Why it is on the agenda.")
+    # Set on items the system adds, so a rebuild updates them instead of adding them twice.
+    auto_key = models.CharField(max_length=80, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_reason = models.TextField(blank=True)
+    discussion = models.TextField("discussion summary", blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "auto_key"], condition=~Q(auto_key=""), name="meetings_auto_item_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()}: {self.subject_label}"
+
+    @property
+    def subject_label(self) -> str:
+        if self.case_id:
+            return self.case.child.full_name
+        if self.place_id:
+            return self.place.name
+        if self.person_id:
+            return self.person.name
+        return "Item"
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.auto_key
+
+
+class DecisionKind(models.TextChoices):
+    RISK_CONFIRMED = "risk_confirmed", "Risk level confirmed"
+    REFERRAL = "referral", "Referral to an intervention"
+    CASE_CLOSED = "case_closed", "Case closed"
+    OTHER = "other", "Other decision"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    text = models.TextField(max_length=3000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Action(models.Model):
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField("what needs doing", max_length=2000)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="actions")
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    completion_note = models.TextField(blank=True, max_length=2000)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["owner", "status"])]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("action_detail", args=[self.pk])
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_date < (today or timezone.localdate())
+
+
+class Addendum(models.Model):
+    """A correction to signed-off minutes: the minutes stay as signed, the correction sits beside them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField(max_length=3000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"Addendum to {self.meeting}"
+
+
+# --- intelligence registers -------------------------------------------------------------------
+
+
+class PlaceKind(models.TextChoices):
+    ADDRESS = "address", "Address"
+    VENUE = "venue", "Venue"
+    PARK = "park", "Park or open space"
+    HOTEL = "hotel", "Hotel"
+    TAKEAWAY = "takeaway", "Takeaway"
+    ONLINE = "online", "Online platform"
+    OTHER = "other", "Other"
+
+
+class PlaceOfConcern(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=PlaceKind.choices)
+    address = models.CharField("address or online handle", max_length=300, blank=True)
+    description = models.TextField(blank=True, max_length=3000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    cases = models.ManyToManyField(Case, through="PlaceLink", related_name="places")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "places of concern"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("place_detail", args=[self.pk])
+
+
+class PersonOfConcern(models.Model):
+    name = models.CharField("name or alias", max_length=200)
+    aliases = models.CharField("other names", max_length=300, blank=True)
+    description = models.TextField(blank=True, max_length=3000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    cases = models.ManyToManyField(Case, through="PersonLink", related_name="persons")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "persons of concern"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person_detail", args=[self.pk])
+
+
+class PlaceLink(models.Model):
+    place = models.ForeignKey(PlaceOfConcern, on_delete=models.PROTECT, related_name="links")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="place_links")
+    note = models.CharField(max_length=300, blank=True)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["place", "case"], name="meetings_place_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.place} – {self.case}"
+
+
+class PersonLink(models.Model):
+    person = models.ForeignKey(PersonOfConcern, on_delete=models.PROTECT, related_name="links")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="person_links")
+    note = models.CharField(max_length=300, blank=True)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "case"], name="meetings_person_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.case}"
+
+
+class DisruptionActivity(models.Model):
+    place = models.ForeignKey(
+        PlaceOfConcern, null=True, blank=True, on_delete=models.PROTECT, related_name="disruptions"
+    )
+    person = models.ForeignKey(
+        PersonOfConcern, null=True, blank=True, on_delete=models.PROTECT, related_name="disruptions"
+    )
+    what = models.TextField(max_length=2000)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", help_text="Who carried it out.")
+    happened_on = models.DateField("when")
+    outcome = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        verbose_name_plural = "disruption activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(place__isnull=False, person__isnull=True) | Q(place__isnull=True, person__isnull=False),
+                name="meetings_disruption_about_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:60]

@@ -12,6 +12,9 @@ def navigation(request):
     if user.has_case_role:
         items.append(("Cases", reverse("case_list")))
         items.append(("Log a concern", reverse("concern_log")))
+    if user.has_case_role:
+        items.append(("Meetings", reverse("meeting_list")))
+        items.append(("Your actions", reverse("my_actions")))
     if user.sees_all_cases:
         items.append(("Triage", reverse("triage_inbox")))
     if user.is_agency_admin or user.is_system_admin:

@@ -218,3 +218,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NonWorkingDay(models.Model):
+    """A one-off day off for everyone (say, an extra bank holiday), added by a system admin."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.reason}"

@@ -70,6 +70,7 @@ urlpatterns = [
     path("notifications/", accounts.notifications, name="notifications"),
     path("", include("cases.urls")),
     path("", include("riskassessment.urls")),
+    path("", include("meetings.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,95 @@
+"""Who may see meetings, their agenda, actions and the intelligence registers (DESIGN §3, §5).
+
+- Coordinators and chairs see every meeting; an attendee sees the meetings they are invited to.
+- The agenda's child details are shown only after the viewer accepted the meeting's
+  confidentiality statement; the coordinator and the chair of the meeting need not.
+- An action is seen by its owner and by whoever can see its case.
+- A place or person of concern is seen by coordinators and chairs, by whoever recorded it, and by
+  anyone who can see at least one case linked to it.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cases.access import cases_visible_to
+from meetings.models import Action, Attendance, Meeting, PersonOfConcern, PlaceOfConcern
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    if user.sees_all_cases:
+        return Meeting.objects.all()
+    if not user.has_case_role:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(attendances__user=user).distinct()
+
+
+def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
+    try:
+        meeting = meetings_visible_to(user).select_related("chair").get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+    if write and not user.sees_all_cases:
+        raise PermissionDenied("Only the MET coordinator and chairs run meetings.")
+    return meeting
+
+
+def may_see_child_details(user, meeting: Meeting) -> bool:
+    if user.is_coordinator or meeting.chair_id == user.pk:
+        return True
+    return Attendance.objects.filter(meeting=meeting, user=user, accepted_statement_at__isnull=False).exists()
+
+
+def require_child_details(user, meeting: Meeting) -> None:
+    if not may_see_child_details(user, meeting):
+        raise PermissionDenied(
+            "Accept the meeting's confidentiality statement before seeing the children on the agenda."
+        )
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    if user.sees_all_cases:
+        return Action.objects.all()
+    if not user.has_case_role:
+        return Action.objects.none()
+    return Action.objects.filter(Q(owner=user) | Q(case__in=cases_visible_to(user)))
+
+
+def get_action_for_user(user, pk: int, *, write: bool = False) -> Action:
+    try:
+        action = actions_visible_to(user).select_related("case__child", "owner", "owner_agency", "meeting").get(pk=pk)
+    except Action.DoesNotExist:
+        raise Http404("No such action.") from None
+    if write and not (user.sees_all_cases or action.owner_id == user.pk):
+        raise PermissionDenied("Only the action's owner, the coordinator or a chair can complete or cancel it.")
+    return action
+
+
+def _register_visible(model, user) -> QuerySet:
+    if user.sees_all_cases:
+        return model.objects.all()
+    if not user.has_case_role:
+        return model.objects.none()
+    return model.objects.filter(Q(created_by=user) | Q(cases__in=cases_visible_to(user))).distinct()
+
+
+def places_visible_to(user) -> QuerySet[PlaceOfConcern]:
+    return _register_visible(PlaceOfConcern, user)
+
+
+def persons_visible_to(user) -> QuerySet[PersonOfConcern]:
+    return _register_visible(PersonOfConcern, user)
+
+
+def get_place_for_user(user, pk: int) -> PlaceOfConcern:
+    try:
+        return places_visible_to(user).get(pk=pk)
+    except PlaceOfConcern.DoesNotExist:
+        raise Http404("No such place.") from None
+
+
+def get_person_for_user(user, pk: int) -> PersonOfConcern:
+    try:
+        return persons_visible_to(user).get(pk=pk)
+    except PersonOfConcern.DoesNotExist:
+        raise Http404("No such person.") from None

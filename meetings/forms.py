@@ -1,0 +1,222 @@
+from django import forms
+from django.utils import timezone
+
+from cases.forms import DATE_FORMATS, DateInput
+from cases.models import ClosureReason
+from meetings.models import AttendanceStatus, PersonOfConcern, PlaceOfConcern, Section
+from met.models import Agency, User
+from riskassessment.models import Provider
+from riskassessment.services import CONFIRMABLE_LEVELS
+
+
+def _date(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "invalid": f"Enter {label.lower()} as a real date, like 3/12/2026.",
+            "required": f"Enter {label.lower()}.",
+        },
+        **kwargs,
+    )
+
+
+def _people(queryset=None):
+    field = forms.ModelChoiceField(
+        queryset=queryset if queryset is not None else User.objects.filter(is_active=True).select_related("agency")
+    )
+    field.label_from_instance = lambda u: f"{u.full_name} ({u.agency.short_name})"
+    return field
+
+
+class MeetingForm(forms.Form):
+    date = _date("Date")
+    starts_at = forms.TimeField(
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        initial="10:00",
+        error_messages={"invalid": "Enter a time like 10:00."},
+    )
+    chair = _people(User.objects.filter(is_active=True, is_chair=True).select_related("agency"))
+    location = forms.CharField(required=False, max_length=200)
+    online_link = forms.URLField(
+        label="Online meeting link",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a full web address, starting https://"},
+    )
+
+
+class AttendanceForm(forms.Form):
+    user = _people()
+    status = forms.ChoiceField(choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label = "Person"
+        self.fields["user"].empty_label = "Choose a person"
+
+
+class AddItemForm(forms.Form):
+    section = forms.TypedChoiceField(choices=Section.choices, coerce=int)
+    case = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=500, required=False, label="Why it is on the agenda")
+
+
+class RemoveItemForm(forms.Form):
+    reason = forms.CharField(
+        label="Why take it off the agenda?",
+        max_length=500,
+        error_messages={"required": "Say why the item is being taken off the agenda."},
+    )
+
+
+class DiscussionForm(forms.Form):
+    discussion = forms.CharField(
+        label="Discussion summary",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Succinct: the facts shared and what was agreed.",
+    )
+
+
+class ConfirmRiskForm(forms.Form):
+    assessment = forms.ModelChoiceField(
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose a submitted assessment for this child."},
+    )
+    level = forms.ChoiceField(
+        choices=[(level.value, level.label) for level in CONFIRMABLE_LEVELS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the confirmed risk level."},
+    )
+    reason = forms.CharField(
+        label="Professional judgement", required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = case.assessments.filter(status="submitted")
+        self.fields["assessment"].label_from_instance = lambda a: (
+            f"SERAF of {a.assessment_date:%-d %b %Y}: score {a.score}, suggests {a.get_suggested_level_display().lower()}"
+        )
+
+
+class ReferralDecisionForm(forms.Form):
+    provider = forms.ModelChoiceField(
+        queryset=Provider.objects.filter(is_active=True),
+        empty_label="Choose a provider",
+        error_messages={"required": "Choose the provider."},
+    )
+    referred_on = _date("Date referred", initial=timezone.localdate)
+
+
+class CloseDecisionForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=ClosureReason.choices, error_messages={"required": "Choose why the case is closed."}
+    )
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class OtherDecisionForm(forms.Form):
+    text = forms.CharField(
+        label="Decision",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the decision."},
+    )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="What needs doing",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what needs doing."},
+    )
+    owner = _people()
+    due_date = _date("Due date")
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].empty_label = "Choose who will do it"
+        if case is not None:
+            agencies = list(case.agencies_involved.values_list("pk", flat=True))
+            self.fields["owner"].queryset = (
+                User.objects.filter(is_active=True, agency__in=agencies)
+                .select_related("agency")
+                .order_by("agency__name", "full_name")
+            )
+            self.fields["owner"].help_text = "Someone from an agency involved in the case."
+        self.fields["owner"].error_messages.update(
+            required="Choose who will do it.", invalid_choice="Choose someone from an agency involved in the case."
+        )
+
+
+class CompleteActionForm(forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what was done."},
+    )
+
+
+class CancelActionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why cancel it?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the action is being cancelled."},
+    )
+
+
+class QuorumExceptionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason to go ahead without a quorum",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason."},
+    )
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Correction",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the correction."},
+    )
+
+
+class PlaceForm(forms.ModelForm):
+    class Meta:
+        model = PlaceOfConcern
+        fields = ["name", "kind", "address", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = PersonOfConcern
+        fields = ["name", "aliases", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class LinkForm(forms.Form):
+    case = forms.IntegerField(
+        label="Case number",
+        help_text="The number in the case reference: 123 for MET-00123.",
+        error_messages={"required": "Enter the case number.", "invalid": "Enter the case number as digits."},
+    )
+    note = forms.CharField(required=False, max_length=300)
+
+
+class DisruptionForm(forms.Form):
+    what = forms.CharField(label="What was done", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), empty_label="Choose the agency")
+    happened_on = _date("When")
+    outcome = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

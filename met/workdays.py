@@ -1,0 +1,54 @@
+"""Working days: Monday to Friday, less the bank holidays of England and Wales (DESIGN §6).
+
+Bank holidays come from the `holidays` package (subdivision ENG), including observed substitute
+days: Boxing Day 2026 is a Saturday, so Monday 28 December 2026 is the holiday. A system admin can
+add one-off non-working days (met.models.NonWorkingDay), which count as holidays too.
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year, observed=True))
+
+
+def _extra_days() -> frozenset[date]:
+    from met.models import NonWorkingDay
+
+    return frozenset(NonWorkingDay.objects.values_list("date", flat=True))
+
+
+def is_working_day(day: date, *, extra: frozenset[date] | None = None) -> bool:
+    if day.weekday() >= 5:
+        return False
+    if day in _bank_holidays(day.year):
+        return False
+    return day not in (extra if extra is not None else _extra_days())
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after `start` (n ≥ 0; n = 0 gives `start` itself)."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    extra = _extra_days()
+    day = start
+    while n > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, extra=extra):
+            n -= 1
+    return day
+
+
+def working_days_between(a: date, b: date) -> int:
+    """Working days after `a`, up to and including `b` (0 when b ≤ a): how overdue something due on `a` is on `b`."""
+    extra = _extra_days()
+    count, day = 0, a
+    while day < b:
+        day += timedelta(days=1)
+        if is_working_day(day, extra=extra):
+            count += 1
+    return count
