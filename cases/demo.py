@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case, CaseStatus, Category, Child, ClosureReason, EpisodeKind, Gender, RiskLevel
+from cases.models import Case, CaseStatus, Category, Child, ClosureReason, Concern, EpisodeKind, Gender, RiskLevel
 from met.models import Agency, User
 from riskassessment.demo import seed_assessment
 
@@ -195,6 +195,9 @@ def seed_cases(count: int = 60) -> int:
             )
         if n % 10 == 9:
             services.case_close(actor=coordinator, case=case, reason=ClosureReason.RISK_REDUCED)
+    # As if each concern had been logged soon after it happened, not all today.
+    for concern in Concern.objects.all():
+        Concern.objects.filter(pk=concern.pk).update(logged_at=concern.observed_at + timedelta(hours=2))
     # New concerns on open cases, for the triage inbox's other kind of item.
     for case in Case.objects.filter(status=CaseStatus.OPEN).order_by("pk")[:3]:
         services.concern_log(

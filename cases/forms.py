@@ -77,6 +77,10 @@ class ChildForm(forms.ModelForm):
         model = Child
         fields = CHILD_FIELDS
 
+    def validate_unique(self):
+        # Identifier clashes are the service's to judge: it can offer the existing child instead.
+        pass
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].error_messages["required"] = "Enter the child's first name (or ‘Unknown’)."
@@ -172,7 +176,15 @@ class CloseCaseForm(forms.Form):
 
 
 class CaseEditForm(VersionedFormMixin, forms.ModelForm):
-    snapshot_fields = ["lead_agency", "lead_professional", "is_restricted", "voice_of_child"]
+    snapshot_fields = [
+        "lead_agency",
+        "lead_professional",
+        "agencies_involved",
+        "categories",
+        "is_restricted",
+        "restricted_to",
+        "voice_of_child",
+    ]
 
     class Meta:
         model = Case
@@ -284,12 +296,8 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.error_messages.setdefault(
-                "invalid_choice", f"That {name.replace('_', ' ')} is not one of the options."
-            )
-            field.error_messages["invalid_choice"] = (
-                f"That {field.label or name.replace('_', ' ')} is not one of the options."
-            )
+            label = (field.label or name.replace("_", " ")).lower()
+            field.error_messages["invalid_choice"] = f"That {label} is not one of the options."
 
 
 class SearchForm(forms.Form):

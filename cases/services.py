@@ -369,8 +369,9 @@ def case_update(
         setattr(case, name, value)
     case.version += 1
     case.save()
-    if "agencies_involved" in many:
-        agencies = set(many["agencies_involved"])
+    if "agencies_involved" in many or "lead_agency" in fields:
+        # The lead agency is always involved.
+        agencies = set(many.get("agencies_involved", case.agencies_involved.all()))
         if case.lead_agency is not None:
             agencies.add(case.lead_agency)
         case.agencies_involved.set(agencies)

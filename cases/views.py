@@ -172,6 +172,7 @@ def _get_concern_for_user(user, pk: int) -> Concern:
 
 @login_required
 def concern_detail(request, pk: int):
+    _require_case_role(request.user)
     concern = _get_concern_for_user(request.user, pk)
     _audit_view(request, concern.case, "concern")
     return render(request, "cases/concern_detail.html", {"concern": concern, "case": concern.case})
@@ -532,7 +533,7 @@ def case_export(request):
                     case.lead_agency.short_name if case.lead_agency else "",
                     case.lead_professional.full_name if case.lead_professional else "",
                     "; ".join(a.short_name for a in case.agencies_involved.all()),
-                    case.opened_at.date().isoformat() if case.opened_at else "",
+                    timezone.localdate(case.opened_at).isoformat() if case.opened_at else "",
                 )
             ]
         )

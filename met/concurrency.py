@@ -30,6 +30,8 @@ class StaleEditError(Exception):
 
 def _display(instance: models.Model, name: str) -> str:
     field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(sorted(str(item) for item in getattr(instance, name).all())) or "(none)"
     value = getattr(instance, name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

@@ -1,13 +1,13 @@
 """Demo risk assessments: each demo case's level comes from a confirmed SERAF, as in real life."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from cases.models import Case, RiskLevel
 from riskassessment import services
-from riskassessment.models import Assessment, Indicator
+from riskassessment.models import Assessment, Indicator, RiskHistory
 
 # Answers that land in each band of SERAF v1: (vulnerabilities, moderate, significant) ticked.
 RECIPES = {RiskLevel.NONE: (2, 0, 0), RiskLevel.LOW: (2, 0, 1), RiskLevel.MEDIUM: (1, 2, 2), RiskLevel.HIGH: (2, 2, 3)}
@@ -46,6 +46,8 @@ def seed_assessment(case: Case, *, level: str, author, confirmer, rng: random.Ra
     )
     # As if confirmed on the assessment date, so that some reviews are already due.
     due = services.review_due_for(level, assessed_on)
-    Assessment.objects.filter(pk=assessment.pk).update(review_due=due)
+    when = timezone.make_aware(datetime.combine(assessed_on, time(11, 0)))
+    Assessment.objects.filter(pk=assessment.pk).update(review_due=due, created_at=when, submitted_at=when, confirmed_at=when)
+    RiskHistory.objects.filter(assessment=assessment).update(changed_at=when)
     Case.objects.filter(pk=case.pk).update(risk_review_due=due)
     return assessment

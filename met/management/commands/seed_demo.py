@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from cases.demo import seed_cases
+from meetings.demo import seed_meetings
 from met import demo
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         else:
             created = demo.seed_accounts()
             children = seed_cases()
+            seed_meetings()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {created['agencies']} agencies, {created['accounts']} accounts"
