@@ -25,6 +25,7 @@ run: $(STAMP)
 	@mkdir -p var
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py seed_demo --if-empty
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py run_due_jobs
 	@echo ""
 	@echo "MET Hub is starting on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver $(HOST):$(PORT)

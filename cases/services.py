@@ -478,3 +478,47 @@ def missing_episode_update(
     _child_audit(actor, "missing_episode.update", episode, episode.case, request, {"fields": changed})
     case_refresh_frequent_missing(case=episode.case)
     return episode
+
+
+# --- reminders (DESIGN §6) --------------------------------------------------------------------
+
+RHI_LOOKBACK_DAYS = 28  # older returns were handled (or not) long ago: a first sweep must not flood inboxes
+
+
+def rhi_sweep(*, now: datetime | None = None) -> int:
+    """48 hours after a return with no interview: remind the lead professional. At 72: overdue, tell the coordinators too."""
+    from met.models import User as Member
+    from met.reminders import send_once
+
+    now = now or timezone.now()
+    episodes = (
+        MissingEpisode.objects.filter(
+            kind="missing",
+            returned_at__lte=now - timedelta(hours=missing.RHI_REMINDER_HOURS),
+            returned_at__gte=now - timedelta(days=RHI_LOOKBACK_DAYS),
+            rhi_completed_at__isnull=True,
+            rhi_declined=False,
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case__lead_professional")
+    )
+    coordinators = list(Member.objects.filter(is_active=True, is_coordinator=True))
+    sent = 0
+    for episode in episodes:
+        lead = episode.case.lead_professional
+        due = missing.rhi_due_at(episode.returned_at)
+        link = episode.case.get_absolute_url()
+        overdue = now > due
+        key = "overdue" if overdue else "48h"
+        for recipient in {*([lead] if lead else []), *(coordinators if overdue or lead is None else [])}:
+            sent += send_once(
+                kind="rhi",
+                obj=episode,
+                key=key,
+                recipient=recipient,
+                subject="Return home interview overdue" if overdue else "Return home interview due within 24 hours",
+                body=f"No return home interview is recorded for the child on {episode.case.reference}, who returned on {timezone.localtime(episode.returned_at):%-d %B %Y at %H:%M}. It is due by {timezone.localtime(due):%-d %B %Y at %H:%M}.",
+                link=link,
+                reason="You are the lead professional, or a MET coordinator.",
+            )
+    return sent

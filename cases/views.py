@@ -40,6 +40,7 @@ from cases.forms import (
 )
 from cases.missing import episode_rhi_state, overdue_rhi_filter
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
+from meetings.escalation import escalation_summaries
 from met.audit import audit
 from met.models import AuditEvent
 from met.views.editing import apply_service_error, versioned_edit
@@ -267,8 +268,18 @@ def _timeline(case: Case, now: datetime) -> list[dict]:
     # Decisions and actions from MEOG meetings (and ad hoc actions) belong on the same timeline.
     for decision in case.decisions.select_related("meeting", "recorded_by"):
         items.append({"kind": "decision", "at": decision.recorded_at, "obj": decision})
-    for action in case.actions.select_related("owner", "owner_agency", "meeting"):
-        items.append({"kind": "action", "at": action.created_at, "obj": action, "overdue": action.is_overdue()})
+    actions = list(case.actions.select_related("owner", "owner_agency", "meeting"))
+    escalated = escalation_summaries(a.pk for a in actions)
+    for action in actions:
+        items.append(
+            {
+                "kind": "action",
+                "at": action.created_at,
+                "obj": action,
+                "overdue": action.is_overdue(),
+                "escalation": escalated.get(action.pk),
+            }
+        )
     return sorted(items, key=lambda item: item["at"], reverse=True)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.missing import FREQUENT_MISSING_WINDOW_DAYS, overdue_rhi_filter, window_bounds
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
+from meetings.escalation import escalation_summaries
 from meetings.models import (
     Action,
     ActionStatus,
@@ -157,12 +158,16 @@ def previous_actions(meeting: Meeting, since: date) -> list[Candidate]:
         .select_related("owner_agency")
         .order_by("due_date", "pk")
     )
+    actions = list(actions)
+    escalated = escalation_summaries(a.pk for a in actions)
     by_case: dict[int, list[tuple[int, str]]] = {}
     for action in actions:
         late = working_days_between(action.due_date, meeting.date) if action.due_date < meeting.date else 0
         what = f"action for {action.owner_agency.short_name} " + (
             f"overdue {late} working day{'s' if late != 1 else ''}" if late else f"due {_d(action.due_date)}"
         )
+        if action.pk in escalated:
+            what += f", {escalated[action.pk]}"
         by_case.setdefault(action.case_id, []).append((late, what))
     ordered = sorted(by_case.items(), key=lambda item: -max(late for late, _ in item[1]))
     return [

@@ -61,6 +61,8 @@ def seed_meetings() -> int:
             due_date=today - timedelta(days=7 if n < 2 else -5), created_at=timezone.now() - timedelta(days=14)
         )
     services.meeting_sign_off(actor=chair, meeting=last)
+    for feedback in last.feedback.order_by("pk")[:2]:
+        services.feedback_mark_sent(actor=coordinator, feedback=feedback, method="call", note="Spoke to the lead professional.")
 
     # Intelligence: a place linked to two children.
     place = services.place_create(

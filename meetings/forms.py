@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from cases.forms import DATE_FORMATS, DateInput
 from cases.models import ClosureReason
-from meetings.models import AttendanceStatus, PersonOfConcern, PlaceOfConcern, Section
+from meetings.models import AttendanceStatus, FeedbackMethod, PersonOfConcern, PlaceOfConcern, Section
 from met.models import Agency, User
 from riskassessment.models import Provider
 from riskassessment.services import CONFIRMABLE_LEVELS
@@ -220,3 +220,11 @@ class DisruptionForm(forms.Form):
     agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), empty_label="Choose the agency")
     happened_on = _date("When")
     outcome = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackSentForm(forms.Form):
+    method = forms.ChoiceField(
+        choices=[c for c in FeedbackMethod.choices if c[0] != FeedbackMethod.APP_EMAIL],
+        error_messages={"required": "Choose how the feedback was given."},
+    )
+    note = forms.CharField(required=False, max_length=2000)

@@ -325,3 +325,35 @@ class DisruptionActivity(models.Model):
 
     def __str__(self) -> str:
         return self.what[:60]
+
+
+class FeedbackMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    CALL = "call", "Phone call"
+    IN_PERSON = "in_person", "In person"
+    APP_EMAIL = "app_email", "Email sent from MET Hub"
+
+
+class Feedback(models.Model):
+    """Feedback to a case's lead professional after a meeting, due 2 working days after it (seed 003)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="feedback")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="feedback")
+    lead_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=20, choices=FeedbackMethod.choices, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="meetings_feedback_once_per_case")]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.case} after {self.meeting}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseStatus
-from meetings import agenda, quorum
+from meetings import agenda, escalation, quorum
 from meetings.models import (
     Action,
     ActionStatus,
@@ -21,6 +21,8 @@ from meetings.models import (
     Decision,
     DecisionKind,
     DisruptionActivity,
+    Feedback,
+    FeedbackMethod,
     Meeting,
     MeetingStatus,
     PersonLink,
@@ -29,7 +31,9 @@ from meetings.models import (
     PlaceOfConcern,
 )
 from met.audit import audit
-from met.models import Agency, User
+from met.models import Agency, Reminder, User
+from met.reminders import send_once
+from met.workdays import add_working_days
 from riskassessment import services as risk_services
 from riskassessment.models import Assessment, Provider
 
@@ -397,6 +401,7 @@ def meeting_sign_off(*, actor: User, meeting: Meeting, request: HttpRequest | No
     meeting.signed_off_at = timezone.now()
     meeting.version += 1
     meeting.save()
+    feedback_create_for_meeting(meeting)
     _audit(actor, "meeting.sign_off", meeting, request)
     return meeting
 
@@ -469,3 +474,161 @@ def disruption_record(
     )
     _audit(actor, "disruption.create", activity, request)
     return activity
+
+
+# --- feedback to professionals (DESIGN §6) ----------------------------------------------------
+
+
+def feedback_create_for_meeting(meeting: Meeting) -> int:
+    """One feedback record per case discussed, for its lead professional, due 2 working days later."""
+    due = add_working_days(meeting.date, 2)
+    created = 0
+    items = meeting.items.filter(removed_at__isnull=True, case__isnull=False).select_related("case")
+    for case in {item.case for item in items}:
+        _, made = Feedback.objects.get_or_create(
+            meeting=meeting, case=case, defaults={"lead_professional": case.lead_professional, "due_date": due}
+        )
+        created += made
+    return created
+
+
+@transaction.atomic
+def feedback_mark_sent(
+    *, actor: User, feedback: Feedback, method: str, note: str = "", request: HttpRequest | None = None
+) -> Feedback:
+    _require_coordination(actor)
+    if method not in FeedbackMethod.values:
+        raise ValidationError({"method": "Choose how the feedback was given."})
+    feedback = Feedback.objects.select_for_update().select_related("case").get(pk=feedback.pk)
+    if feedback.sent_at is not None:
+        raise ValidationError("Feedback has already been recorded as sent.")
+    feedback.sent_at, feedback.sent_by, feedback.method, feedback.note = timezone.now(), actor, method, note.strip()
+    feedback.save(update_fields=["sent_at", "sent_by", "method", "note"])
+    _audit(actor, "feedback.sent", feedback, request, case=feedback.case, detail={"method": method})
+    return feedback
+
+
+def feedback_email_body(feedback: Feedback) -> str:
+    """The email to the lead professional: what the meeting decided and asked, for this child only."""
+    meeting, case = feedback.meeting, feedback.case
+    decisions = Decision.objects.filter(meeting=meeting, case=case).order_by("pk")
+    actions = Action.objects.filter(meeting=meeting, case=case).select_related("owner").order_by("pk")
+    lines = [f"Feedback from the MEOG meeting of {meeting.date:%-d %B %Y} about case {case.reference}.", ""]
+    lines += ["Decisions:"] + [f"- {d.text}" for d in decisions] if decisions else ["No decisions were recorded."]
+    lines += [""] + (
+        ["Actions:"] + [f"- {a.description} ({a.owner.full_name}, by {a.due_date:%-d %B %Y})" for a in actions]
+        if actions
+        else ["No actions were set."]
+    )
+    lines += ["", "The full record is in MET Hub."]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def feedback_send_email(*, actor: User, feedback: Feedback, request: HttpRequest | None = None) -> Feedback:
+    from django.core.mail import send_mail
+
+    _require_coordination(actor)
+    recipient = feedback.lead_professional or feedback.case.lead_professional
+    if recipient is None or not recipient.is_active:
+        raise ValidationError(
+            "This case has no active lead professional to send feedback to. Record how feedback was given instead."
+        )
+    body = feedback_email_body(feedback)
+    transaction.on_commit(
+        lambda: send_mail(f"MET Hub: MEOG feedback for {feedback.case.reference}", body, None, [recipient.email])
+    )
+    return feedback_mark_sent(
+        actor=actor,
+        feedback=feedback,
+        method=FeedbackMethod.APP_EMAIL,
+        note=f"Emailed to {recipient.email}",
+        request=request,
+    )
+
+
+# --- sweeps: reminders and escalations (meetings/escalation.py has the ladder) ----------------
+
+
+def _already_sent(kind: str, model, ids) -> set[tuple[int, str, int]]:
+    return set(
+        Reminder.objects.filter(kind=kind, object_type=model._meta.label_lower, object_id__in=list(ids)).values_list(
+            "object_id", "key", "recipient_id"
+        )
+    )
+
+
+def actions_sweep(*, today: date | None = None) -> int:
+    """Remind owners of due actions and escalate overdue ones. Idempotent; catches up after downtime."""
+    today = today or timezone.localdate()
+    actions = list(
+        Action.objects.filter(status=ActionStatus.OPEN, due_date__lte=today).select_related(
+            "owner__line_manager__line_manager", "owner_agency__senior_contact", "case"
+        )
+    )
+    done = _already_sent("action", Action, [a.pk for a in actions])
+    sent = 0
+    for action in actions:
+        ref = action.case.reference if action.case_id else "a case"
+        for step in escalation.steps_for(
+            due=action.due_date, today=today, responsible=action.owner, agency=action.owner_agency
+        ):
+            for recipient in step.recipients:
+                if (action.pk, step.key, recipient.pk) in done:
+                    continue
+                if step.key == escalation.REMINDER:
+                    subject, reason = "Your action is due", "You own this action."
+                    body = f"Your action on {ref} is due on {action.due_date:%-d %B %Y}: please complete it and record what was done."
+                else:
+                    level = "Level 1" if step.key == escalation.LEVEL_1 else "Level 2 (continued non-compliance)"
+                    subject = f"{level} escalation: overdue action"
+                    body = f"An action owned by {action.owner.full_name} ({action.owner_agency.short_name}) on {ref} was due on {action.due_date:%-d %B %Y} and is still open."
+                    reason = f"You are in {action.owner.full_name}'s management line, or the agency's senior contact."
+                sent += send_once(
+                    kind="action",
+                    obj=action,
+                    key=step.key,
+                    recipient=recipient,
+                    subject=subject,
+                    body=body,
+                    link=action.get_absolute_url(),
+                    reason=reason,
+                )
+    return sent
+
+
+def feedback_sweep(*, today: date | None = None) -> int:
+    """Remind the coordinator of feedback due today and escalate feedback not sent on time."""
+    today = today or timezone.localdate()
+    records = list(
+        Feedback.objects.filter(sent_at__isnull=True, due_date__lte=today).select_related(
+            "meeting__created_by__line_manager__line_manager", "meeting__created_by__agency__senior_contact", "case"
+        )
+    )
+    done = _already_sent("feedback", Feedback, [f.pk for f in records])
+    sent = 0
+    for record in records:
+        responsible = record.meeting.created_by
+        for step in escalation.steps_for(
+            due=record.due_date, today=today, responsible=responsible, agency=responsible.agency
+        ):
+            for recipient in step.recipients:
+                if (record.pk, step.key, recipient.pk) in done:
+                    continue
+                late = (
+                    "is due today"
+                    if step.key == escalation.REMINDER
+                    else f"was due on {record.due_date:%-d %B %Y} and has not been sent"
+                )
+                sent += send_once(
+                    kind="feedback",
+                    obj=record,
+                    key=step.key,
+                    recipient=recipient,
+                    subject="Feedback to a professional "
+                    + ("is due" if step.key == escalation.REMINDER else "is overdue"),
+                    body=f"Feedback to the lead professional on {record.case.reference} after {record.meeting} {late}.",
+                    link=record.meeting.get_absolute_url() + "#feedback",
+                    reason="Feedback goes to professionals within 2 working days of each MEOG meeting.",
+                )
+    return sent

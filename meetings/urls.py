@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/pack.pdf", views.meeting_pack_pdf, name="meeting_pack_pdf"),
     path("meetings/<int:pk>/minutes.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
     path("meetings/<int:pk>/items/new/", views.item_add, name="meeting_item_add"),
+    path("meetings/<int:pk>/feedback/<int:feedback_pk>/", views.feedback_record, name="meeting_feedback"),
     path("meetings/<int:pk>/items/<int:item_pk>/", views.item_detail, name="meeting_item"),
     path("meetings/<int:pk>/items/<int:item_pk>/remove/", views.item_remove, name="meeting_item_remove"),
     path("meetings/<int:pk>/items/<int:item_pk>/restore/", views.item_restore, name="meeting_item_restore"),

@@ -36,6 +36,7 @@ from meetings.forms import (
     ConfirmRiskForm,
     DiscussionForm,
     DisruptionForm,
+    FeedbackSentForm,
     LinkForm,
     MeetingForm,
     OtherDecisionForm,
@@ -45,8 +46,9 @@ from meetings.forms import (
     ReferralDecisionForm,
     RemoveItemForm,
 )
-from meetings.models import Action, ActionStatus, AgendaItem, Decision, Meeting, Section
+from meetings.models import Action, ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section
 from met.audit import audit
+from met.reminders import sent as sent_reminders
 from met.views.editing import apply_service_error
 
 
@@ -135,7 +137,11 @@ def meeting_detail(request, pk: int):
         "quorum_form": QuorumExceptionForm(),
         "addendum_form": AddendumForm(),
         "show_children": may_see_child_details(request.user, meeting),
+        "today": timezone.localdate(),
     }
+    if request.user.sees_all_cases:
+        context["feedback"] = meeting.feedback.select_related("case__child", "lead_professional", "sent_by")
+        context["feedback_form"] = FeedbackSentForm()
     if context["show_children"]:
         items, sections, removed = _agenda_sections(meeting)
         context.update(sections=sections, removed=removed, item_count=len(items) - len(removed))
@@ -527,6 +533,7 @@ def action_detail(request, pk: int):
         "meetings/action_detail.html",
         {
             "action": action,
+            "escalations": sent_reminders("action", action),
             "may_complete": may_complete,
             "may_cancel": action.status == ActionStatus.OPEN and request.user.sees_all_cases,
             "complete_form": CompleteActionForm(),
@@ -713,3 +720,28 @@ def register_detail(request, kind: str, pk: int):
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def feedback_record(request, pk: int, feedback_pk: int):
+    """Mark feedback as given (how), or send it from MET Hub as an email to the lead professional."""
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    try:
+        feedback = meeting.feedback.select_related("case", "lead_professional").get(pk=feedback_pk)
+    except Feedback.DoesNotExist:
+        raise Http404("No such feedback record.") from None
+    try:
+        if request.POST.get("send") == "email":
+            services.feedback_send_email(actor=request.user, feedback=feedback, request=request)
+            messages.success(request, "Feedback emailed to the lead professional.")
+        else:
+            form = FeedbackSentForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Choose how the feedback was given.")
+                return redirect(f"{meeting.get_absolute_url()}#feedback")
+            services.feedback_mark_sent(actor=request.user, feedback=feedback, request=request, **form.cleaned_data)
+            messages.success(request, "Feedback recorded as given.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{meeting.get_absolute_url()}#feedback")

@@ -171,3 +171,12 @@ class UserFilterForm(forms.Form):
     agency = forms.ModelChoiceField(
         label="Agency", required=False, queryset=Agency.objects.all(), empty_label="All agencies"
     )
+
+
+class NonWorkingDayForm(forms.Form):
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date, like 8/5/2027."},
+    )
+    reason = forms.CharField(max_length=200, error_messages={"required": "Say why, for example “Extra bank holiday”."})

@@ -232,3 +232,29 @@ class NonWorkingDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.reason}"
+
+
+class Reminder(models.Model):
+    """One reminder or escalation, sent once. The unique key is what makes every sweep idempotent:
+    a retried, duplicated or concurrent sweep that tries to send the same thing again finds the row."""
+
+    kind = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    # The step within a kind: escalation level "1"/"2", or the date a review fell due.
+    key = models.CharField(max_length=40, default="")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders")
+    notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_type", "object_id", "key", "recipient"], name="met_reminder_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}#{self.object_id} {self.key} → {self.recipient_id}"

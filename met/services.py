@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from met.audit import audit
 from met.concurrency import check_version
-from met.models import Agency, Role, User
+from met.models import Agency, NonWorkingDay, Role, User
 
 USER_PROFILE_FIELDS = ("full_name", "job_title", "phone", "line_manager")
 
@@ -209,3 +209,26 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, request: HttpRequest 
     device.save(update_fields=["confirmed"])
     audit(actor=user, action="user.enrol_2fa", obj=user, request=request)
     return device
+
+
+@transaction.atomic
+def non_working_day_add(*, actor: User, date, reason: str, request: HttpRequest | None = None) -> NonWorkingDay:
+    if not actor.is_system_admin:
+        raise PermissionDenied("Only a system admin sets non-working days.")
+    if NonWorkingDay.objects.filter(date=date).exists():
+        raise ValidationError({"date": "That day is already a non-working day."})
+    day = NonWorkingDay.objects.create(date=date, reason=reason.strip(), added_by=actor)
+    audit(actor=actor, action="non_working_day.add", obj=day, request=request, detail={"date": date.isoformat()})
+    return day
+
+
+@transaction.atomic
+def non_working_day_remove(*, actor: User, pk, request: HttpRequest | None = None) -> bool:
+    if not actor.is_system_admin:
+        raise PermissionDenied("Only a system admin sets non-working days.")
+    day = NonWorkingDay.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if day is None:
+        return False
+    audit(actor=actor, action="non_working_day.remove", obj=day, request=request, detail={"date": day.date.isoformat()})
+    day.delete()
+    return True

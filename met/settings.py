@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -280,6 +281,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "met.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "refresh-frequent-missing": {"task": "cases.tasks.refresh_frequent_missing_flags", "schedule": timedelta(hours=1)},
+    "sweep-reminders": {"task": "met.tasks.sweep_reminders", "schedule": timedelta(minutes=15)},
+    "sweep-escalations": {"task": "met.tasks.sweep_escalations", "schedule": crontab(hour=7, minute=0)},
 }
 
 # Logging goes to stdout. Only ids are ever logged: no names, dates of birth or free text about a child.
@@ -298,6 +301,9 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Escalation ladder: still open this many working days after level 1, an overdue action goes to level 2.
+MET_ESCALATION_LEVEL2_WORKING_DAYS = env_int("MET_ESCALATION_LEVEL2_WORKING_DAYS", 5, minimum=1)
 
 # Demo data (seed_demo) uses this password for every demo account.
 MET_DEMO_PASSWORD = os.environ.get("MET_DEMO_PASSWORD", "demo-password-change-me")

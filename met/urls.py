@@ -67,6 +67,7 @@ urlpatterns = [
     path("manage/agencies/new/", admin_views.agency_create, name="agency_create"),
     path("manage/agencies/<int:pk>/", admin_views.agency_detail, name="agency_detail"),
     path("manage/agencies/<int:pk>/edit/", admin_views.agency_edit, name="agency_edit"),
+    path("manage/non-working-days/", admin_views.non_working_days, name="non_working_days"),
     path("notifications/", accounts.notifications, name="notifications"),
     path("", include("cases.urls")),
     path("", include("riskassessment.urls")),

@@ -47,7 +47,9 @@ def seed_assessment(case: Case, *, level: str, author, confirmer, rng: random.Ra
     # As if confirmed on the assessment date, so that some reviews are already due.
     due = services.review_due_for(level, assessed_on)
     when = timezone.make_aware(datetime.combine(assessed_on, time(11, 0)))
-    Assessment.objects.filter(pk=assessment.pk).update(review_due=due, created_at=when, submitted_at=when, confirmed_at=when)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        review_due=due, created_at=when, submitted_at=when, confirmed_at=when
+    )
     RiskHistory.objects.filter(assessment=assessment).update(changed_at=when)
     Case.objects.filter(pk=case.pk).update(risk_review_due=due)
     return assessment

@@ -356,3 +356,28 @@ def provider_save(*, actor: User, provider: Provider | None, request: HttpReques
     provider.save()
     audit(actor=actor, action="provider.save", obj=provider, request=request, detail={"levels": provider.levels})
     return provider
+
+
+def review_sweep(*, today: date | None = None) -> int:
+    """Tell the lead professional and the coordinators when an open case's risk review falls due."""
+    from met.reminders import send_once
+
+    today = today or timezone.localdate()
+    cases = Case.objects.filter(
+        status=CaseStatus.OPEN, risk_review_due__isnull=False, risk_review_due__lte=today
+    ).select_related("lead_professional")
+    coordinators = list(User.objects.filter(is_active=True, is_coordinator=True))
+    sent = 0
+    for case in cases:
+        for recipient in {*([case.lead_professional] if case.lead_professional else []), *coordinators}:
+            sent += send_once(
+                kind="risk_review",
+                obj=case,
+                key=case.risk_review_due.isoformat(),
+                recipient=recipient,
+                subject="Risk review due",
+                body=f"The {case.get_risk_level_display().lower()} risk level of {case.reference} is due for review on {case.risk_review_due:%-d %B %Y}. Start a new SERAF from the case page.",
+                link=case.get_absolute_url(),
+                reason="You are the lead professional, or a MET coordinator.",
+            )
+    return sent

@@ -12,6 +12,18 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Tasks queued by the code under test run at once, in the test, even when REDIS_URL is set;
+    the tests that need a real worker say so (tests/met/test_celery.py)."""
+    from met.celery import app
+
+    was = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = was
+
+
 @pytest.fixture
 def demo_data(db):
     """The demo agencies and accounts exactly as `make run` creates them."""

@@ -17,7 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from met import services
 from met.access import agencies_visible_to, get_agency_for_admin, get_user_for_admin, users_visible_to
-from met.forms import AgencyEditForm, AgencyForm, UserCreateForm, UserEditForm, UserFilterForm
+from met.forms import AgencyEditForm, AgencyForm, NonWorkingDayForm, UserCreateForm, UserEditForm, UserFilterForm
+from met.models import NonWorkingDay
 from met.views.editing import apply_service_error, versioned_edit
 
 PAGE_SIZE = 25
@@ -259,4 +260,30 @@ def agency_edit(request, pk: int):
         context={"agency": agency},
         success_message=f"Changes to {agency.name} saved.",
         success_url=agency,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def non_working_days(request):
+    """Extra days off for everyone (say, a one-off bank holiday): reminders and escalations skip them."""
+    _require_system_admin(request.user)
+    form = NonWorkingDayForm(request.POST or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            removed = services.non_working_day_remove(actor=request.user, pk=request.POST["remove"], request=request)
+            if removed:
+                messages.success(request, "Day removed.")
+            return redirect("non_working_days")
+        if form.is_valid():
+            try:
+                services.non_working_day_add(actor=request.user, request=request, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, f"{form.cleaned_data['date']:%-d %B %Y} is now a non-working day.")
+                return redirect("non_working_days")
+    days = NonWorkingDay.objects.all()
+    return render(
+        request, "manage/non_working_days.html", {"form": form, "days": days}, status=400 if form.errors else 200
     )

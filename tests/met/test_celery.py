@@ -37,7 +37,7 @@ def test_it_runs_tasks_in_process_when_eager():
 
 def test_it_is_eager_exactly_when_there_is_no_redis():
     assert settings.CELERY_TASK_ALWAYS_EAGER is (not settings.REDIS_URL)
-    assert app.conf.task_always_eager is (not settings.REDIS_URL)
+    assert app.conf.broker_url == (settings.REDIS_URL or "memory://")
 
 
 @pytest.mark.django_db
@@ -52,9 +52,10 @@ def test_it_clears_only_expired_sessions():
 
 @needs_redis
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_runs_the_task_on_a_real_worker_over_redis():
     assert not settings.CELERY_TASK_ALWAYS_EAGER
+    app.conf.task_always_eager = False  # the autouse fixture made it eager; this test wants the real thing
     key = _expired_session()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = clear_expired_sessions.delay()
@@ -65,3 +66,57 @@ def test_it_runs_the_task_on_a_real_worker_over_redis():
 def test_it_schedules_the_session_sweep():
     assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == "met.tasks.clear_expired_sessions"
     assert "met.tasks.clear_expired_sessions" in app.tasks
+
+
+@needs_redis
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_runs_the_reminder_sweep_on_a_real_worker_over_redis():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases import services as case_services
+    from cases.models import Category
+    from meetings import services as meeting_services
+    from meetings.models import Action
+    from met import demo
+    from met.models import Reminder, User
+    from met.tasks import sweep_reminders
+
+    demo.seed_accounts()
+    police, coordinator = (
+        User.objects.get(email="practitioner.police@example.org"),
+        User.objects.get(email="coordinator@example.org"),
+    )
+    category = Category.objects.get(code="cce")
+    concern = case_services.concern_log(
+        actor=police,
+        new_child={"first_name": "Ada", "last_name": "Quill"},
+        category=category,
+        observed_at=timezone.now(),
+        description="x",
+    )
+    case = case_services.case_open(
+        actor=coordinator,
+        case=concern.case,
+        lead_agency=coordinator.agency,
+        lead_professional=None,
+        agencies_involved=[police.agency],
+        categories=[category],
+    )
+    action = meeting_services.action_create(
+        actor=coordinator, case=case, description="Visit", owner=police, due_date=timezone.localdate()
+    )
+    Action.objects.filter(pk=action.pk).update(due_date=timezone.localdate() - timedelta(days=14))
+
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        result = sweep_reminders.delay()
+        # Reminder to the owner, level 1 to the manager, level 2 to the manager's manager.
+        assert result.get(timeout=30) == {"rhi": 0, "actions": 3, "feedback": 0}
+    assert set(Reminder.objects.values_list("recipient__email", flat=True)) == {
+        "practitioner.police@example.org",
+        "manager.police@example.org",
+        "senior.police@example.org",
+    }

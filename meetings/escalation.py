@@ -1,0 +1,92 @@
+"""Reminders and the escalation ladder for actions and feedback (DESIGN §6, seed 003).
+
+For an open action due on day D (working days from met/workdays.py):
+- on D (or the first sweep after): a reminder to the owner;
+- from the first working day after D (overdue): level 1, to the owner's line manager;
+- still open `MET_ESCALATION_LEVEL2_WORKING_DAYS` (default 5) working days after level 1: level 2,
+  to the line manager's own manager.
+Whoever is missing or deactivated on the way is replaced by the owner's agency's designated senior
+contact, and failing that by the MET coordinators, so an escalation always reaches someone.
+
+Feedback to professionals follows the same ladder from its due date (2 working days after the
+meeting), starting from the coordinator who has to send it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+
+from met.models import Agency, Reminder, User
+from met.workdays import working_days_between
+
+REMINDER = "0"
+LEVEL_1 = "1"
+LEVEL_2 = "2"
+LEVEL_LABELS = {LEVEL_1: "escalated to line manager", LEVEL_2: "escalated to senior manager"}
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # REMINDER, LEVEL_1 or LEVEL_2
+    recipients: tuple[User, ...]
+
+
+def level2_after() -> int:
+    return settings.MET_ESCALATION_LEVEL2_WORKING_DAYS
+
+
+def due_steps(due: date, today: date) -> list[str]:
+    """Which steps are due by `today` for something due on `due` and still not done."""
+    if today < due:
+        return []
+    overdue = working_days_between(due, today)
+    steps = [REMINDER]
+    if overdue >= 1:
+        steps.append(LEVEL_1)
+    if overdue >= 1 + level2_after():
+        steps.append(LEVEL_2)
+    return steps
+
+
+def _usable(user: User | None) -> User | None:
+    return user if user is not None and user.is_active else None
+
+
+def _fallback(agency: Agency | None) -> tuple[User, ...]:
+    senior = _usable(agency.senior_contact) if agency is not None else None
+    if senior is not None:
+        return (senior,)
+    return tuple(User.objects.filter(is_active=True, is_coordinator=True).order_by("pk"))
+
+
+def recipients(step: str, responsible: User, agency: Agency | None) -> tuple[User, ...]:
+    """Who hears about a step: the responsible person, then up their management line."""
+    if step == REMINDER:
+        return (responsible,) if _usable(responsible) else _fallback(agency)
+    manager = _usable(responsible.line_manager)
+    if step == LEVEL_1:
+        return (manager,) if manager else _fallback(agency)
+    senior = _usable(manager.line_manager) if manager else None
+    if senior is not None and senior != manager:
+        return (senior,)
+    fallback = tuple(u for u in _fallback(agency) if u != manager)
+    return fallback or _fallback(None)
+
+
+def steps_for(*, due: date, today: date, responsible: User, agency: Agency | None) -> list[Step]:
+    return [Step(step, recipients(step, responsible, agency)) for step in due_steps(due, today)]
+
+
+def escalation_summaries(action_ids) -> dict[int, str]:
+    """For each action, the highest escalation so far, in words ("escalated to line manager")."""
+    summary: dict[int, str] = {}
+    for object_id, key in Reminder.objects.filter(
+        kind="action",
+        object_type="meetings.action",
+        object_id__in=list(action_ids),
+        key__in=[LEVEL_1, LEVEL_2],
+    ).values_list("object_id", "key"):
+        if key == LEVEL_2 or object_id not in summary:
+            summary[object_id] = LEVEL_LABELS[key]
+    return summary
