@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-frequent-missing": {"task": "cases.tasks.refresh_frequent_missing_flags", "schedule": timedelta(hours=1)},
     "sweep-reminders": {"task": "met.tasks.sweep_reminders", "schedule": timedelta(minutes=15)},
     "sweep-escalations": {"task": "met.tasks.sweep_escalations", "schedule": crontab(hour=7, minute=0)},
+    # Daily at 06:30; the task builds last month's report only on the first working day, and only once.
+    "monthly-reports": {"task": "reporting.tasks.build_monthly_report", "schedule": crontab(hour=6, minute=30)},
 }
 
 # Logging goes to stdout. Only ids are ever logged: no names, dates of birth or free text about a child.
