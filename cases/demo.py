@@ -198,6 +198,15 @@ def seed_cases(count: int = 60) -> int:
     # As if each concern had been logged soon after it happened, not all today.
     for concern in Concern.objects.all():
         Concern.objects.filter(pk=concern.pk).update(logged_at=concern.observed_at + timedelta(hours=2))
+    # Cases opened a day after their first concern (and before their first confirmed risk level), so
+    # that the demo's history, and the reports built from it, hang together.
+    from riskassessment.models import RiskHistory
+
+    for case in Case.objects.exclude(opened_at__isnull=True):
+        first = case.concerns.order_by("logged_at").values_list("logged_at", flat=True).first()
+        risk = RiskHistory.objects.filter(case=case).order_by("changed_at").values_list("changed_at", flat=True).first()
+        opened = min(d for d in (first + timedelta(days=1), risk - timedelta(hours=1) if risk else None, timezone.now()) if d)
+        Case.objects.filter(pk=case.pk).update(created_at=first, opened_at=opened)
     # New concerns on open cases, for the triage inbox's other kind of item.
     for case in Case.objects.filter(status=CaseStatus.OPEN).order_by("pk")[:3]:
         services.concern_log(

@@ -24,7 +24,13 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(attendances__user=user).distinct()
 
 
+def _require_case_role(user) -> None:
+    if not user.has_case_role:
+        raise PermissionDenied("Your role does not include casework.")
+
+
 def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
+    _require_case_role(user)
     try:
         meeting = meetings_visible_to(user).select_related("chair").get(pk=pk)
     except Meeting.DoesNotExist:
@@ -47,6 +53,19 @@ def require_child_details(user, meeting: Meeting) -> None:
         )
 
 
+def visible_items(user, items):
+    """Agenda items the viewer may see. Sharing about every child on the agenda is what MEOG is for
+    (under the confidentiality statement), but a restricted case stays hidden from anyone not named on it."""
+    items = list(items)
+    if user.sees_all_cases:
+        return items
+    restricted = {i.case_id for i in items if i.case_id and i.case.is_restricted}
+    visible = (
+        set(cases_visible_to(user).filter(pk__in=restricted).values_list("pk", flat=True)) if restricted else set()
+    )
+    return [i for i in items if i.case_id not in restricted or i.case_id in visible]
+
+
 def actions_visible_to(user) -> QuerySet[Action]:
     if user.sees_all_cases:
         return Action.objects.all()
@@ -56,6 +75,7 @@ def actions_visible_to(user) -> QuerySet[Action]:
 
 
 def get_action_for_user(user, pk: int, *, write: bool = False) -> Action:
+    _require_case_role(user)
     try:
         action = actions_visible_to(user).select_related("case__child", "owner", "owner_agency", "meeting").get(pk=pk)
     except Action.DoesNotExist:

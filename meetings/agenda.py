@@ -1,8 +1,8 @@
 """Building the weekly MEOG agenda from the data (DESIGN §5).
 
 Each rule below selects the cases (or places and persons) for one section and says why each is
-there. "Since the last meeting" means since the date of the previous MEOG (or 7 days before this
-one when there is none), up to and including this meeting's date.
+there. "Since the last meeting" means from the start of the previous MEOG (or from midnight 7 days before
+this one when there is none) up to the end of this meeting's day.
 
 Building again adds what is new, refreshes the reasons of items already there, never brings back
 an item the coordinator removed, and never touches items the coordinator added or the order they
@@ -43,9 +43,17 @@ class Candidate:
     person_id: int | None = None
 
 
-def since_date(meeting: Meeting) -> date:
-    previous = Meeting.objects.filter(date__lt=meeting.date).order_by("-date").values_list("date", flat=True).first()
-    return previous or meeting.date - timedelta(days=7)
+def since_moment(meeting: Meeting) -> datetime:
+    """When the last meeting began (anything after it is new), or midnight a week before this one."""
+    previous = (
+        Meeting.objects.filter(date__lt=meeting.date)
+        .order_by("-date", "-starts_at")
+        .values_list("date", "starts_at")
+        .first()
+    )
+    if previous:
+        return datetime.combine(previous[0], previous[1], tzinfo=timezone.get_current_timezone())
+    return _start_of(meeting.date - timedelta(days=7))
 
 
 def _start_of(day: date) -> datetime:
@@ -57,9 +65,9 @@ def _d(value) -> str:
     return f"{value.day} {value:%b}"
 
 
-def new_concerns(meeting: Meeting, since: date) -> list[Candidate]:
+def new_concerns(meeting: Meeting, since: datetime) -> list[Candidate]:
     """1. Cases with a concern logged since the last meeting, and referrals still waiting for triage."""
-    start, end = _start_of(since + timedelta(days=1)), _start_of(meeting.date + timedelta(days=1))
+    start, end = since, _start_of(meeting.date + timedelta(days=1))
     concerns = (
         Concern.objects.filter(
             Q(logged_at__gte=start, logged_at__lt=end) | Q(triaged_at__isnull=True, logged_at__lt=end)
@@ -80,9 +88,9 @@ def new_concerns(meeting: Meeting, since: date) -> list[Candidate]:
     ]
 
 
-def risk_changes(meeting: Meeting, since: date) -> list[Candidate]:
+def risk_changes(meeting: Meeting, since: datetime) -> list[Candidate]:
     """2. Risk levels confirmed since the last meeting, and assessments submitted but not yet confirmed."""
-    start, end = _start_of(since + timedelta(days=1)), _start_of(meeting.date + timedelta(days=1))
+    start, end = since, _start_of(meeting.date + timedelta(days=1))
     reasons: dict[int, list[str]] = {}
     for change in RiskHistory.objects.filter(changed_at__gte=start, changed_at__lt=end).order_by("changed_at"):
         reasons.setdefault(change.case_id, []).append(
@@ -102,7 +110,7 @@ def risk_changes(meeting: Meeting, since: date) -> list[Candidate]:
     ]
 
 
-def high_risk(meeting: Meeting, since: date) -> list[Candidate]:
+def high_risk(meeting: Meeting, since: datetime) -> list[Candidate]:
     """3. Every open high-risk case, at every meeting."""
     return [
         Candidate(Section.HIGH_RISK, f"3:case:{pk}", "high risk", case_id=pk)
@@ -110,7 +118,7 @@ def high_risk(meeting: Meeting, since: date) -> list[Candidate]:
     ]
 
 
-def missing(meeting: Meeting, since: date) -> list[Candidate]:
+def missing(meeting: Meeting, since: datetime) -> list[Candidate]:
     """4. Frequently missing children (3+ episodes in a rolling 90 days) and overdue return home interviews."""
     start, end = window_bounds(meeting.date)
     reasons: dict[int, list[str]] = {}
@@ -133,7 +141,7 @@ def missing(meeting: Meeting, since: date) -> list[Candidate]:
     return [Candidate(Section.MISSING, f"4:case:{pk}", "; ".join(r), case_id=pk) for pk, r in reasons.items()]
 
 
-def placements(meeting: Meeting, since: date) -> list[Candidate]:
+def placements(meeting: Meeting, since: datetime) -> list[Candidate]:
     """5. Open cases of children placed out of area, or placed here by another authority."""
     cases = (
         Case.objects.filter(status=CaseStatus.OPEN)
@@ -151,7 +159,7 @@ def placements(meeting: Meeting, since: date) -> list[Candidate]:
     return result
 
 
-def previous_actions(meeting: Meeting, since: date) -> list[Candidate]:
+def previous_actions(meeting: Meeting, since: datetime) -> list[Candidate]:
     """6. Open actions set at earlier meetings: overdue ones (most overdue first), then the rest."""
     actions = (
         Action.objects.filter(status=ActionStatus.OPEN, meeting__date__lt=meeting.date, case__isnull=False)
@@ -176,7 +184,7 @@ def previous_actions(meeting: Meeting, since: date) -> list[Candidate]:
     ]
 
 
-def reviews_due(meeting: Meeting, since: date) -> list[Candidate]:
+def reviews_due(meeting: Meeting, since: datetime) -> list[Candidate]:
     """7. Open cases whose risk review is due on or before the meeting."""
     cases = Case.objects.filter(
         status=CaseStatus.OPEN, risk_review_due__isnull=False, risk_review_due__lte=meeting.date
@@ -192,9 +200,9 @@ def reviews_due(meeting: Meeting, since: date) -> list[Candidate]:
     ]
 
 
-def intelligence(meeting: Meeting, since: date) -> list[Candidate]:
+def intelligence(meeting: Meeting, since: datetime) -> list[Candidate]:
     """8. Places and persons of concern with new links to cases or new disruption activity."""
-    start, end = _start_of(since + timedelta(days=1)), _start_of(meeting.date + timedelta(days=1))
+    start, end = since, _start_of(meeting.date + timedelta(days=1))
     result = []
     for kind, link_model, field in (("place", PlaceLink, "place"), ("person", PersonLink, "person")):
         links = (
@@ -207,7 +215,9 @@ def intelligence(meeting: Meeting, since: date) -> list[Candidate]:
         }
         activity = (
             DisruptionActivity.objects.filter(
-                **{f"{field}__isnull": False}, happened_on__gt=since, happened_on__lte=meeting.date
+                **{f"{field}__isnull": False},
+                happened_on__gt=timezone.localtime(since).date(),
+                happened_on__lte=meeting.date,
             )
             .values(f"{field}_id")
             .annotate(n=Count("pk"), last=Max("happened_on"))
@@ -223,7 +233,7 @@ RULES = (new_concerns, risk_changes, high_risk, missing, placements, previous_ac
 
 
 def candidates(meeting: Meeting) -> list[Candidate]:
-    since = since_date(meeting)
+    since = since_moment(meeting)
     return [candidate for rule in RULES for candidate in rule(meeting, since)]
 
 

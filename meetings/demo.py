@@ -62,7 +62,9 @@ def seed_meetings() -> int:
         )
     services.meeting_sign_off(actor=chair, meeting=last)
     for feedback in last.feedback.order_by("pk")[:2]:
-        services.feedback_mark_sent(actor=coordinator, feedback=feedback, method="call", note="Spoke to the lead professional.")
+        services.feedback_mark_sent(
+            actor=coordinator, feedback=feedback, method="call", note="Spoke to the lead professional."
+        )
 
     # Intelligence: a place linked to two children.
     place = services.place_create(

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.forms import DATE_FORMATS, DateInput
@@ -7,6 +8,9 @@ from meetings.models import AttendanceStatus, FeedbackMethod, PersonOfConcern, P
 from met.models import Agency, User
 from riskassessment.models import Provider
 from riskassessment.services import CONFIRMABLE_LEVELS
+
+# Only people who do casework can own actions or attend: they must be able to see the children.
+CASE_ROLE = Q(is_practitioner=True) | Q(is_coordinator=True) | Q(is_chair=True)
 
 
 def _date(label: str, **kwargs) -> forms.DateField:
@@ -49,7 +53,7 @@ class MeetingForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    user = _people()
+    user = _people(User.objects.filter(CASE_ROLE, is_active=True).select_related("agency"))
     status = forms.ChoiceField(choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT)
 
     def __init__(self, *args, **kwargs):
@@ -147,6 +151,7 @@ class ActionForm(forms.Form):
             agencies = list(case.agencies_involved.values_list("pk", flat=True))
             self.fields["owner"].queryset = (
                 User.objects.filter(is_active=True, agency__in=agencies)
+                .filter(CASE_ROLE)
                 .select_related("agency")
                 .order_by("agency__name", "full_name")
             )

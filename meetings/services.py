@@ -109,6 +109,10 @@ def attendance_set(
         raise ValidationError({"status": "Choose present, apologies or invited."})
     if not user.is_active:
         raise ValidationError({"user": "That account is deactivated."})
+    if not user.has_case_role:
+        raise ValidationError(
+            {"user": "Only people with a casework role attend MEOG: they must be able to see the children discussed."}
+        )
     attendance, _ = Attendance.objects.update_or_create(
         meeting=meeting, user=user, defaults={"status": status, "agency": user.agency}
     )
@@ -220,6 +224,13 @@ def item_discussion_save(
 # --- decisions --------------------------------------------------------------------------------
 
 
+def _require_case_item(item: AgendaItem) -> None:
+    if item.case_id is None:
+        raise ValidationError(
+            "This agenda item is about a place or person, not a child: record a general decision instead."
+        )
+
+
 def _decision(actor, item: AgendaItem, kind: str, text: str, request) -> Decision:
     decision = Decision.objects.create(
         meeting=item.meeting, item=item, case=item.case, kind=kind, text=text, recorded_by=actor
@@ -242,6 +253,7 @@ def decision_confirm_risk(
 ) -> Decision:
     _require_coordination(actor)
     _require_open(item.meeting)
+    _require_case_item(item)
     if assessment.case_id != item.case_id:
         raise ValidationError({"assessment": "That assessment is for another child."})
     if not quorum.may_confirm_risk(item.meeting):
@@ -262,6 +274,7 @@ def decision_referral(
 ) -> Decision:
     _require_coordination(actor)
     _require_open(item.meeting)
+    _require_case_item(item)
     latest = item.case.assessments.filter(status="confirmed").first()
     risk_services.referral_create(
         actor=actor, case=item.case, provider=provider, referred_on=referred_on, assessment=latest, request=request
@@ -275,6 +288,7 @@ def decision_close_case(
 ) -> Decision:
     _require_coordination(actor)
     _require_open(item.meeting)
+    _require_case_item(item)
     case = case_services.case_close(actor=actor, case=item.case, reason=reason, note=note, request=request)
     return _decision(
         actor,
@@ -308,10 +322,14 @@ def action_create(
     item: AgendaItem | None = None,
     request: HttpRequest | None = None,
 ) -> Action:
+    if case is None:
+        raise ValidationError("Actions are set on a child's case: this agenda item is not about a child.")
     if item is not None:
         _require_coordination(actor)
         _require_open(item.meeting)
     errors = {}
+    if not owner.has_case_role:
+        errors["owner"] = f"{owner.full_name} has no casework role in MET Hub, so could not see or complete the action."
     if due_date < timezone.localdate():
         errors["due_date"] = "The due date cannot be in the past."
     if not owner.is_active:
@@ -349,7 +367,8 @@ def action_create(
 
 
 def _lock_open_action(action: Action) -> Action:
-    action = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the case.
+    action = Action.objects.select_for_update(of=("self",)).select_related("case").get(pk=action.pk)
     if action.status != ActionStatus.OPEN:
         raise ValidationError(f"This action is already {action.get_status_display().lower()}.")
     return action

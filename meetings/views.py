@@ -24,6 +24,7 @@ from meetings.access import (
     persons_visible_to,
     places_visible_to,
     require_child_details,
+    visible_items,
 )
 from meetings.forms import (
     ActionForm,
@@ -47,7 +48,7 @@ from meetings.forms import (
     RemoveItemForm,
 )
 from meetings.models import Action, ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section
-from met.audit import audit
+from met.audit import audit, audit_many
 from met.reminders import sent as sent_reminders
 from met.views.editing import apply_service_error
 
@@ -70,8 +71,13 @@ def _get_item(request, meeting: Meeting, item_pk: int) -> AgendaItem:
 
 def _audit_children(request, meeting: Meeting, items, action: str) -> None:
     """Showing the agenda, the pack or the minutes is a read of every child on it."""
-    for child_id in sorted({item.case.child_id for item in items if item.case_id}):
-        audit(actor=request.user, action=action, obj=meeting, child_id=child_id, request=request)
+    audit_many(
+        actor=request.user,
+        action=action,
+        obj=meeting,
+        child_ids=[item.case.child_id for item in items if item.case_id],
+        request=request,
+    )
 
 
 # --- meetings -------------------------------------------------------------------------------
@@ -108,11 +114,12 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _agenda_sections(meeting: Meeting):
-    items = list(
+def _agenda_sections(meeting: Meeting, user):
+    items = visible_items(
+        user,
         _item_queryset()
         .filter(meeting=meeting)
-        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("pk")), "actions__owner")
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("pk")), "actions__owner"),
     )
     sections = [(section, [i for i in items if i.section == section.value and not i.removed_at]) for section in Section]
     removed = [i for i in items if i.removed_at]
@@ -143,7 +150,7 @@ def meeting_detail(request, pk: int):
         context["feedback"] = meeting.feedback.select_related("case__child", "lead_professional", "sent_by")
         context["feedback_form"] = FeedbackSentForm()
     if context["show_children"]:
-        items, sections, removed = _agenda_sections(meeting)
+        items, sections, removed = _agenda_sections(meeting, request.user)
         context.update(sections=sections, removed=removed, item_count=len(items) - len(removed))
         _audit_children(request, meeting, items, "meeting.view_agenda")
     return render(request, "meetings/meeting_detail.html", context)
@@ -354,6 +361,8 @@ def item_detail(request, pk: int, item_pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     require_child_details(request.user, meeting)
     item = _get_item(request, meeting, item_pk)
+    if not visible_items(request.user, [item]):
+        raise Http404("No such agenda item.")
     which = request.POST.get("form") if request.method == "POST" else None
     if request.method == "POST":
         if not request.user.sees_all_cases:
@@ -363,6 +372,16 @@ def item_detail(request, pk: int, item_pk: int):
         if which not in ITEM_FORMS:
             return HttpResponse("Unknown form.", status=400)
     forms_ = _item_forms(item, request.POST, which)
+    if which and which not in forms_:
+        messages.error(
+            request, "This agenda item is about a place or person, not a child: record a general decision instead."
+        )
+        return render(
+            request,
+            "meetings/item_detail.html",
+            {"meeting": meeting, "item": item, "forms": forms_, "can_run": True},
+            status=400,
+        )
     if which:
         form = forms_[which]
         if form.is_valid():
@@ -420,7 +439,7 @@ def _pdf(request, meeting: Meeting, *, template: str, filename: str, action: str
     from weasyprint import HTML
 
     require_child_details(request.user, meeting)
-    items, sections, _ = _agenda_sections(meeting)
+    items, sections, _ = _agenda_sections(meeting, request.user)
     attendances = meeting.attendances.select_related("user", "agency")
     present_kinds = [a.agency.kind for a in attendances if a.status == "present"]
     html = render_to_string(

@@ -43,3 +43,23 @@ def audit(
         via_api=via_api or bool(request is not None and request.path.startswith("/api/")),
         detail=detail or {},
     )
+
+
+def audit_many(*, actor, action: str, obj: models.Model, child_ids, request: HttpRequest | None = None) -> int:
+    """One event per child in a single insert: reading a meeting pack reads every child in it."""
+    ip = client_ip(request)
+    via_api = bool(request is not None and request.path.startswith("/api/"))
+    events = [
+        AuditEvent(
+            actor=actor,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            child_id=child_id,
+            ip_address=ip,
+            via_api=via_api,
+        )
+        for child_id in sorted(set(child_ids))
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
