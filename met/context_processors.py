@@ -17,6 +17,7 @@ def navigation(request):
         items.append(("Your actions", reverse("my_actions")))
     if user.sees_all_cases:
         items.append(("Triage", reverse("triage_inbox")))
+        items.append(("Dashboard", reverse("dashboard")))
     if user.is_agency_admin or user.is_system_admin:
         items.append(("Accounts", reverse("user_list")))
     if user.has_role(Role.SYSTEM_ADMIN):

@@ -72,6 +72,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("riskassessment.urls")),
     path("", include("meetings.urls")),
+    path("", include("reporting.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class ReportKind(models.TextChoices):
+    MACE_MONTHLY = "mace_monthly", "Monthly MACE report"
+    LSCB_QUARTERLY = "lscb_quarterly", "LSCB quarterly report"
+    LSCB_HALF_YEAR = "lscb_half_year", "LSCB six-monthly report"
+
+
+class ReportStatus(models.TextChoices):
+    BUILDING = "building", "Building"
+    DRAFT = "draft", "Ready for the chair's commentary"
+    FINAL = "final", "Finalised"
+
+
+class Report(models.Model):
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="The last day of the period.")
+    status = models.CharField(max_length=20, choices=ReportStatus.choices, default=ReportStatus.BUILDING)
+    # The measures as built (reporting/metrics.py), frozen with the report.
+    data = models.JSONField(default=dict, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    good_practice = models.TextField(blank=True, max_length=10000)
+    themes_narrative = models.TextField("themes and trends", blank=True, max_length=10000)
+    stuck_cases_narrative = models.TextField("stuck cases", blank=True, max_length=10000)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-period_start", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "period_start"], name="reporting_one_report_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        if self.kind == ReportKind.MACE_MONTHLY:
+            return f"{self.period_start:%B %Y}"
+        return f"{self.period_start:%-d %b %Y} to {self.period_end:%-d %b %Y}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == ReportStatus.FINAL
+
+    @property
+    def is_lscb(self) -> bool:
+        return self.kind != ReportKind.MACE_MONTHLY
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class Priority(models.Model):
+    """A priority of the strategic MET action plan (seed 002 lists five)."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    lead = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class PlanAction(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
+    ref = models.CharField(max_length=10, unique=True)
+    what = models.TextField("what are we going to do")
+    how = models.TextField("how are we going to do it", blank=True)
+    who = models.CharField("who is going to do it", max_length=300, blank=True)
+    when = models.CharField("when are we going to do it", max_length=200, blank=True)
+    difference = models.TextField("what difference will it make", blank=True)
+
+    class Meta:
+        ordering = ["priority__number", "ref"]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.what[:60]}"
+
+
+class RagUpdate(models.Model):
+    """A dated progress rating; the history is kept, the latest is the current rating."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="updates")
+    rating = models.CharField(max_length=10, choices=Rag.choices)
+    commentary = models.TextField(max_length=5000)
+    dated = models.DateField(default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-dated", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action.ref}: {self.rating} on {self.dated}"

@@ -1,0 +1,56 @@
+"""Charts drawn on the server (matplotlib), so the PDF needs no JavaScript."""
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+
+from matplotlib import pyplot as plt
+from matplotlib.ticker import MaxNLocator
+
+COLOURS = {"concerns": "#1d70b8", "missing_episodes": "#d4351c", "cases_opened": "#00703c"}
+LABELS = {"concerns": "Concerns", "missing_episodes": "Missing episodes", "cases_opened": "Cases opened"}
+
+
+def _data_uri(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def trend_chart(trend: list[dict]) -> str:
+    figure, axes = plt.subplots(figsize=(7, 2.8))
+    months = [t["month"][2:] for t in trend]
+    for key, colour in COLOURS.items():
+        axes.plot(months, [t[key] for t in trend], marker="o", color=colour, label=LABELS[key], linewidth=2)
+    axes.set_title("12-month trend")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(frameon=False, fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(axis="x", labelsize=7, rotation=45)
+    return _data_uri(figure)
+
+
+def risk_chart(start: dict, end: dict) -> str:
+    levels = ["none", "low", "medium", "high"]
+    figure, axes = plt.subplots(figsize=(7, 2.4))
+    positions = range(len(levels))
+    axes.bar(
+        [p - 0.2 for p in positions],
+        [start.get(level, 0) for level in levels],
+        width=0.4,
+        color="#b1b4b6",
+        label="Start",
+    )
+    axes.bar(
+        [p + 0.2 for p in positions], [end.get(level, 0) for level in levels], width=0.4, color="#1d70b8", label="End"
+    )
+    axes.set_xticks(list(positions), [level.capitalize() for level in levels])
+    axes.set_title("Open cases by risk level")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(frameon=False, fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _data_uri(figure)

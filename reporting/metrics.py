@@ -1,0 +1,371 @@
+"""Every measure of the monthly MACE and LSCB reports (DESIGN §7), for a period.
+
+A period is [start, end): `start` is the first day, `end` the day after the last. Each function is
+one aggregate query (or a few), never a Python loop over all cases, and returns plain data (ints,
+dicts, lists) that the report stores as JSON. Counts cover everything in the period: reports are
+for chairs, who see all cases.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from cases.missing import RHI_DUE_HOURS
+from cases.models import Case, Category, Child, Concern, MissingEpisode, RiskLevel
+from meetings.models import (
+    Action,
+    ActionStatus,
+    Attendance,
+    AttendanceStatus,
+    DisruptionActivity,
+    Meeting,
+    PlaceOfConcern,
+)
+from met.models import STATUTORY_KINDS, Reminder
+from riskassessment.models import Assessment, Referral, RiskHistory
+
+LEVELS = [RiskLevel.NOT_ASSESSED, RiskLevel.NONE, RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
+STUCK_WEEKS = 12
+
+
+def _dt(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _open_at(moment: datetime):
+    """Cases open at a moment: opened before it and not closed by then."""
+    return Case.objects.filter(opened_at__lt=moment).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+
+
+def _level_at(moment: datetime):
+    """The confirmed risk level a case had at a moment (its last risk change before then)."""
+    return Subquery(
+        RiskHistory.objects.filter(case=OuterRef("pk"), changed_at__lt=moment)
+        .order_by("-changed_at", "-pk")
+        .values("to_level")[:1]
+    )
+
+
+def open_cases_by_risk(at: date) -> dict[str, int]:
+    """Open cases at the start of day `at`, by the risk level confirmed at that moment."""
+    moment = _dt(at)
+    rows = _open_at(moment).annotate(level=_level_at(moment)).values("level").annotate(n=Count("pk"))
+    result = {level.value: 0 for level in LEVELS}
+    for row in rows:
+        result[row["level"] or RiskLevel.NOT_ASSESSED] += row["n"]
+    return result
+
+
+def risk_moves(start: date, end: date) -> dict[str, int]:
+    """Confirmed risk changes in the period, by direction (up, down, same)."""
+    rows = (
+        RiskHistory.objects.filter(changed_at__gte=_dt(start), changed_at__lt=_dt(end))
+        .values("direction")
+        .annotate(n=Count("pk"))
+    )
+    result = {"up": 0, "down": 0, "same": 0}
+    result.update({row["direction"]: row["n"] for row in rows})
+    return result
+
+
+def new_concerns(start: date, end: date) -> int:
+    """Concerns logged in the period."""
+    return Concern.objects.filter(logged_at__gte=_dt(start), logged_at__lt=_dt(end)).count()
+
+
+def new_referrals(start: date, end: date) -> int:
+    """Cases created (referred) in the period."""
+    return Case.objects.filter(created_at__gte=_dt(start), created_at__lt=_dt(end)).count()
+
+
+def cases_opened(start: date, end: date) -> int:
+    """Cases opened by the coordinator in the period."""
+    return Case.objects.filter(opened_at__gte=_dt(start), opened_at__lt=_dt(end)).count()
+
+
+def closures_by_reason(start: date, end: date) -> dict[str, int]:
+    """Cases closed in the period, by closure reason."""
+    rows = (
+        Case.objects.filter(closed_at__gte=_dt(start), closed_at__lt=_dt(end))
+        .values("closure_reason")
+        .annotate(n=Count("pk"))
+    )
+    return {row["closure_reason"]: row["n"] for row in rows}
+
+
+def missing_summary(start: date, end: date) -> dict[str, int]:
+    """Missing episodes starting in the period, the children concerned, and those who were looked after."""
+    episodes = MissingEpisode.objects.filter(
+        kind="missing", went_missing_at__gte=_dt(start), went_missing_at__lt=_dt(end)
+    )
+    totals = episodes.aggregate(
+        episodes=Count("pk"),
+        children=Count("case__child", distinct=True),
+        looked_after_children=Count("case__child", filter=Q(case__child__is_looked_after=True), distinct=True),
+    )
+    return totals
+
+
+def frequent_missing_children(end: date) -> int:
+    """Children with 3 or more missing episodes starting in the 90 days before the period's end."""
+    window_start = _dt(end - timedelta(days=90))
+    return (
+        MissingEpisode.objects.filter(kind="missing", went_missing_at__gte=window_start, went_missing_at__lt=_dt(end))
+        .values("case__child")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=3)
+        .count()
+    )
+
+
+def return_home_interviews(start: date, end: date) -> dict[str, int]:
+    """For children who returned in the period: interviews offered, completed, and completed within 72 hours."""
+    returns = MissingEpisode.objects.filter(kind="missing", returned_at__gte=_dt(start), returned_at__lt=_dt(end))
+    return returns.aggregate(
+        returns=Count("pk"),
+        offered=Count("pk", filter=Q(rhi_offered_at__isnull=False)),
+        completed=Count("pk", filter=Q(rhi_completed_at__isnull=False)),
+        within_72h=Count("pk", filter=Q(rhi_completed_at__lte=F("returned_at") + timedelta(hours=RHI_DUE_HOURS))),
+    )
+
+
+def serafs(start: date, end: date) -> dict[str, int]:
+    """SERAF assessments submitted and confirmed in the period, and open cases overdue for review at its end."""
+    counts = Assessment.objects.aggregate(
+        completed=Count("pk", filter=Q(submitted_at__gte=_dt(start), submitted_at__lt=_dt(end))),
+        confirmed=Count("pk", filter=Q(confirmed_at__gte=_dt(start), confirmed_at__lt=_dt(end))),
+    )
+    counts["overdue_review"] = _open_at(_dt(end)).filter(risk_review_due__lt=end).count()
+    return counts
+
+
+def meetings_summary(start: date, end: date) -> dict:
+    """MEOG meetings held in the period, how many were quorate, and attendance by agency."""
+    meetings = Meeting.objects.filter(date__gte=start, date__lt=end)
+    statutory_present = (
+        Attendance.objects.filter(
+            meeting=OuterRef("pk"), status=AttendanceStatus.PRESENT, agency__kind__in=STATUTORY_KINDS
+        )
+        .values("meeting")
+        .annotate(kinds=Count("agency__kind", distinct=True))
+        .values("kinds")
+    )
+    held = meetings.annotate(kinds=Subquery(statutory_present)).aggregate(
+        held=Count("pk"), quorate=Count("pk", filter=Q(kinds=len(STATUTORY_KINDS)))
+    )
+    attendance = (
+        Attendance.objects.filter(meeting__in=meetings, status=AttendanceStatus.PRESENT)
+        .values(name=F("agency__short_name"))
+        .annotate(n=Count("pk"))
+        .order_by("name")
+    )
+    held["attendance_by_agency"] = {row["name"]: row["n"] for row in attendance}
+    return held
+
+
+def actions_by_agency(start: date, end: date) -> dict[str, dict[str, int]]:
+    """Per owning agency: actions created, completed, completed on time, overdue at the period's end, escalated."""
+    s, e = _dt(start), _dt(end)
+    escalated = Reminder.objects.filter(
+        kind="action",
+        object_type="meetings.action",
+        object_id=OuterRef("pk"),
+        key__in=["1", "2"],
+        created_at__gte=s,
+        created_at__lt=e,
+    )
+    rows = (
+        Action.objects.annotate(was_escalated=Exists(escalated))
+        .values(name=F("owner_agency__short_name"))
+        .annotate(
+            created=Count("pk", filter=Q(created_at__gte=s, created_at__lt=e)),
+            completed=Count("pk", filter=Q(completed_at__gte=s, completed_at__lt=e)),
+            on_time=Count(
+                "pk", filter=Q(completed_at__gte=s, completed_at__lt=e, completed_at__date__lte=F("due_date"))
+            ),
+            overdue=Count(
+                "pk",
+                filter=Q(created_at__lt=e, due_date__lt=end) & (Q(status=ActionStatus.OPEN) | Q(completed_at__gte=e)),
+            ),
+            escalated=Count("pk", filter=Q(was_escalated=True)),
+        )
+        .order_by("name")
+    )
+    return {
+        row.pop("name"): row for row in rows if any(row[k] for k in ("created", "completed", "overdue", "escalated"))
+    }
+
+
+def referrals_by_provider(start: date, end: date) -> dict[str, int]:
+    """Intervention referrals made in the period, by provider."""
+    rows = (
+        Referral.objects.filter(referred_on__gte=start, referred_on__lt=end)
+        .values(name=F("provider__name"))
+        .annotate(n=Count("pk"))
+        .order_by("name")
+    )
+    return {row["name"]: row["n"] for row in rows}
+
+
+def stuck_cases(end: date) -> list[dict]:
+    """Open cases at high or medium risk for over 12 weeks with no reduction, or with escalated actions."""
+    moment = _dt(end)
+    cutoff = moment - timedelta(weeks=STUCK_WEEKS)
+    last_change = RiskHistory.objects.filter(case=OuterRef("pk"), changed_at__lt=moment).order_by("-changed_at", "-pk")
+    escalated = Reminder.objects.filter(
+        kind="action",
+        object_type="meetings.action",
+        key__in=["1", "2"],
+        created_at__lt=moment,
+        object_id__in=Action.objects.filter(case=OuterRef(OuterRef("pk")), status=ActionStatus.OPEN).values("pk"),
+    )
+    cases = (
+        _open_at(moment)
+        .annotate(
+            level=Subquery(last_change.values("to_level")[:1]),
+            since=Subquery(last_change.values("changed_at")[:1]),
+            has_escalation=Exists(escalated),
+        )
+        .filter(Q(level__in=[RiskLevel.HIGH, RiskLevel.MEDIUM], since__lt=cutoff) | Q(has_escalation=True))
+        .order_by("pk")
+        .values("pk", "level", "since", "has_escalation")
+    )
+    return [
+        {
+            "case": f"MET-{row['pk']:05d}",
+            "case_id": row["pk"],
+            "level": row["level"] or "",
+            "since": row["since"].date().isoformat() if row["since"] else "",
+            "escalated_actions": row["has_escalation"],
+        }
+        for row in cases
+    ]
+
+
+def _age_band(born: date | None, on: date) -> str:
+    if born is None:
+        return "not known"
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return (
+        "under 12"
+        if age < 12
+        else "12–13"
+        if age < 14
+        else "14–15"
+        if age < 16
+        else "16–17"
+        if age < 18
+        else "18 and over"
+    )
+
+
+def themes(start: date, end: date) -> dict[str, dict[str, int]]:
+    """Cases open at any time in the period, by exploitation category, age band, gender and placement."""
+    active = Case.objects.filter(opened_at__lt=_dt(end)).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=_dt(start))
+    )
+    by_category = {
+        row["name"]: row["n"]
+        for row in Category.objects.annotate(n=Count("cases", filter=Q(cases__in=active)))
+        .values("name", "n")
+        .order_by("order")
+    }
+    children = Child.objects.filter(cases__in=active).distinct()
+    by_gender = {row["gender"]: row["n"] for row in children.values("gender").annotate(n=Count("pk", distinct=True))}
+    by_age: dict[str, int] = {}
+    # One query for the dates of birth; banding them in Python is cheap (one row per child).
+    for born in children.values_list("date_of_birth", flat=True):
+        band = _age_band(born, end - timedelta(days=1))
+        by_age[band] = by_age.get(band, 0) + 1
+    placement = children.aggregate(
+        placed_out_of_area=Count("pk", filter=Q(placed_out_of_area=True), distinct=True),
+        placed_here=Count("pk", filter=Q(placed_by_other_authority=True), distinct=True),
+        looked_after=Count("pk", filter=Q(is_looked_after=True), distinct=True),
+    )
+    return {
+        "category": by_category,
+        "age_band": dict(sorted(by_age.items())),
+        "gender": by_gender,
+        "placement": placement,
+    }
+
+
+def places_most_linked(end: date, limit: int = 10) -> list[dict]:
+    """The places of concern linked to the most children, with the number of links."""
+    rows = (
+        PlaceOfConcern.objects.filter(links__linked_at__lt=_dt(end))
+        .annotate(n=Count("links", distinct=True))
+        .order_by("-n", "name")
+        .values("name", "kind", "n")[:limit]
+    )
+    return [{"place": row["name"], "kind": row["kind"], "links": row["n"]} for row in rows]
+
+
+def disruption(start: date, end: date) -> dict[str, int]:
+    """Disruption activities in the period, by agency."""
+    rows = (
+        DisruptionActivity.objects.filter(happened_on__gte=start, happened_on__lt=end)
+        .values(name=F("agency__short_name"))
+        .annotate(n=Count("pk"))
+        .order_by("name")
+    )
+    return {row["name"]: row["n"] for row in rows}
+
+
+def trend(end: date, months: int = 12) -> list[dict]:
+    """Month by month for the 12 months to the period's end: concerns, missing episodes, cases opened."""
+    first = (end.replace(day=1) - timedelta(days=1)).replace(day=1)
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    start = _dt(first)
+    series: dict[str, dict[str, int]] = {}
+    for name, qs, field in (
+        ("concerns", Concern.objects.filter(logged_at__gte=start, logged_at__lt=_dt(end)), "logged_at"),
+        (
+            "missing_episodes",
+            MissingEpisode.objects.filter(kind="missing", went_missing_at__gte=start, went_missing_at__lt=_dt(end)),
+            "went_missing_at",
+        ),
+        ("cases_opened", Case.objects.filter(opened_at__gte=start, opened_at__lt=_dt(end)), "opened_at"),
+    ):
+        for row in qs.annotate(month=TruncMonth(field)).values("month").annotate(n=Count("pk")):
+            series.setdefault(row["month"].date().isoformat()[:7], {})[name] = row["n"]
+    result, month = [], first
+    while month < end:
+        key = month.isoformat()[:7]
+        result.append(
+            {
+                "month": key,
+                **{k: series.get(key, {}).get(k, 0) for k in ("concerns", "missing_episodes", "cases_opened")},
+            }
+        )
+        month = (month + timedelta(days=32)).replace(day=1)
+    return result
+
+
+def compute(start: date, end: date) -> dict:
+    """All measures for the period, as stored in a report."""
+    return {
+        "period": {"start": start.isoformat(), "end": (end - timedelta(days=1)).isoformat()},
+        "open_cases_start": open_cases_by_risk(start),
+        "open_cases_end": open_cases_by_risk(end),
+        "risk_moves": risk_moves(start, end),
+        "new_concerns": new_concerns(start, end),
+        "new_referrals": new_referrals(start, end),
+        "cases_opened": cases_opened(start, end),
+        "closures": closures_by_reason(start, end),
+        "missing": missing_summary(start, end),
+        "frequent_missing_children": frequent_missing_children(end),
+        "rhi": return_home_interviews(start, end),
+        "serafs": serafs(start, end),
+        "meetings": meetings_summary(start, end),
+        "actions": actions_by_agency(start, end),
+        "referrals": referrals_by_provider(start, end),
+        "stuck_cases": stuck_cases(end),
+        "themes": themes(start, end),
+        "places": places_most_linked(end),
+        "disruption": disruption(start, end),
+        "trend": trend(end),
+    }

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from reporting import services
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def build_report(report_id: int) -> str:
+    """Build one requested report. Idempotent: a finalised report is never touched."""
+    return services.report_build(report_id=report_id).status
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def build_monthly_report() -> int | None:
+    """Daily; on the first working day of a month it builds last month's MACE report, once."""
+    report = services.build_scheduled_monthly()
+    return report.pk if report else None

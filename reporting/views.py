@@ -1,0 +1,271 @@
+"""Reports, the dashboard and the strategic action plan: for coordinators and chairs, who see all."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.missing import overdue_rhi_filter
+from cases.models import Case, CaseStatus, MissingEpisode
+from meetings.models import Action, ActionStatus
+from met.audit import audit
+from met.concurrency import StaleEditError
+from reporting import charts, metrics, services, tables
+from reporting.forms import CommentaryForm, RagForm, RequestReportForm
+from reporting.models import PlanAction, Priority, RagUpdate, Report, ReportStatus
+
+
+def _require_oversight(user) -> None:
+    if not user.sees_all_cases:
+        raise PermissionDenied("Reports are for the MET coordinator and chairs.")
+
+
+def _get_report(user, pk: int) -> Report:
+    _require_oversight(user)
+    try:
+        return Report.objects.select_related("built_by", "finalised_by").defer("pdf").get(pk=pk)
+    except Report.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    _require_oversight(request.user)
+    form = RequestReportForm(request.POST or None, initial={"month": services.previous_month(timezone.localdate())[0]})
+    if request.method == "POST":
+        if not request.user.is_chair:
+            raise PermissionDenied("Only a chair builds reports.")
+        if form.is_valid():
+            try:
+                report, _ = services.report_request(
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    start=form.cleaned_data["month"].replace(day=1),
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                from reporting.tasks import build_report
+
+                transaction.on_commit(lambda: build_report.delay(report.pk))
+                return redirect(report)
+    reports = Report.objects.defer("pdf", "data").select_related("built_by", "finalised_by")
+    return render(
+        request, "reporting/report_list.html", {"reports": reports, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _get_report(request.user, pk)
+    audit(actor=request.user, action="report.view", obj=report, request=request)
+    context = {"report": report}
+    if report.status != ReportStatus.BUILDING:
+        context.update(
+            headline=services._headline_rows(report),
+            tables=tables.build(report.data, lscb=report.is_lscb),
+            trend_chart=charts.trend_chart(report.data["trend"]),
+            risk_chart=charts.risk_chart(report.data["open_cases_start"], report.data["open_cases_end"]),
+            plan=services.plan_summary() if report.is_lscb else None,
+            form=CommentaryForm(instance=report, initial={"version": report.version}),
+        )
+    if request.headers.get("HX-Request") and report.status == ReportStatus.BUILDING:
+        return render(request, "reporting/_building.html", context)
+    return render(request, "reporting/report_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_annotate(request, pk: int):
+    report = _get_report(request.user, pk)
+    form = CommentaryForm(request.POST, instance=Report.objects.get(pk=pk))
+    if form.is_valid():
+        try:
+            services.report_annotate(
+                actor=request.user,
+                report=report,
+                expected_version=form.cleaned_data["version"],
+                good_practice=form.cleaned_data["good_practice"],
+                themes_narrative=form.cleaned_data["themes_narrative"],
+                stuck_cases_narrative=form.cleaned_data["stuck_cases_narrative"],
+                request=request,
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message())
+            return redirect(report)
+        messages.success(request, "Commentary saved.")
+        return redirect(report)
+    messages.error(
+        request,
+        "The commentary could not be saved: " + "; ".join(str(e) for errs in form.errors.values() for e in errs),
+    )
+    return redirect(report)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_finalise(request, pk: int):
+    report = _get_report(request.user, pk)
+    if not request.user.is_chair:
+        raise PermissionDenied("Only a chair finalises reports.")
+    if report.is_final:
+        raise PermissionDenied(services.FINAL)
+    if request.method == "POST":
+        try:
+            services.report_finalise(actor=request.user, report=report, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(report)
+        messages.success(request, "Report finalised. Its PDF is stored and can no longer change.")
+        return redirect(report)
+    return render(request, "reporting/finalise.html", {"report": report})
+
+
+@login_required
+def report_pdf(request, pk: int):
+    report = _get_report(request.user, pk)
+    if report.status == ReportStatus.BUILDING:
+        raise Http404("The report is still being built.")
+    if report.is_final:
+        pdf = bytes(Report.objects.values_list("pdf", flat=True).get(pk=pk))
+    else:
+        pdf = services.render_pdf(report, draft=True)
+    audit(
+        actor=request.user,
+        action="report.download_pdf",
+        obj=report,
+        request=request,
+        detail={"final": report.is_final, "sha256": report.pdf_sha256},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{report.kind}-{report.period_start:%Y-%m}{'' if report.is_final else '-draft'}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def report_csv(request, pk: int, table: str):
+    report = _get_report(request.user, pk)
+    if report.status == ReportStatus.BUILDING:
+        raise Http404("The report is still being built.")
+    found = next((t for t in tables.build(report.data, lscb=report.is_lscb) if t.slug == table), None)
+    if found is None:
+        raise Http404("No such table in this report.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report.kind}-{report.period_start:%Y-%m}-{table}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(found.headers)
+    writer.writerows(found.rows)
+    audit(actor=request.user, action="report.download_csv", obj=report, request=request, detail={"table": table})
+    return response
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    """This month so far, for coordinators and chairs; each figure links to the list behind it."""
+    _require_oversight(request.user)
+    today = timezone.localdate()
+    start, end = services.month_bounds(today)
+    now = timezone.now()
+    open_by_risk = metrics.open_cases_by_risk(today + timezone.timedelta(days=1))
+    overdue = (
+        Action.objects.filter(status=ActionStatus.OPEN, due_date__lt=today)
+        .values("owner_agency_id", "owner_agency__short_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner_agency__short_name")
+    )
+    rhi = metrics.return_home_interviews(start, end)
+    context = {
+        "month": start,
+        "new_concerns": metrics.new_concerns(start, end),
+        "missing": metrics.missing_summary(start, end),
+        "open_by_risk": open_by_risk,
+        "overdue_actions": overdue,
+        "rhi": rhi,
+        "rhi_overdue": MissingEpisode.objects.filter(overdue_rhi_filter(now=now), case__status=CaseStatus.OPEN).count(),
+        "stuck": metrics.stuck_cases(end),
+        "frequent_missing": Case.objects.filter(status=CaseStatus.OPEN, is_frequent_missing=True).count(),
+        "reviews_overdue": Case.objects.filter(Q(status=CaseStatus.OPEN) & Q(risk_review_due__lt=today)).count(),
+    }
+    return render(request, "reporting/dashboard.html", context)
+
+
+# --- strategic action plan ------------------------------------------------------------------
+
+
+@login_required
+def plan(request):
+    _require_oversight(request.user)
+    summary = services.plan_summary()
+    priorities = Priority.objects.prefetch_related("actions")
+    return render(
+        request,
+        "reporting/plan.html",
+        {"priorities": priorities, "latest": summary["latest"], "counts": summary["counts"]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_action(request, pk: int):
+    _require_oversight(request.user)
+    action = get_object_or_404(PlanAction.objects.select_related("priority"), pk=pk)
+    form = RagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rag_record(actor=request.user, action=action, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, f"Progress on {action.ref} recorded.")
+            return redirect("plan")
+    history = RagUpdate.objects.filter(action=action).select_related("recorded_by")
+    return render(
+        request,
+        "reporting/plan_action.html",
+        {"action": action, "form": form, "history": history},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def plan_export(request):
+    _require_oversight(request.user)
+    latest = services.plan_summary()["latest"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="met-action-plan-{timezone.localdate():%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Priority", "Ref", "What", "How", "Who", "When", "Difference", "Rating", "As at", "Commentary"])
+    for action in PlanAction.objects.select_related("priority"):
+        update = latest.get(action.pk)
+        writer.writerow(
+            [
+                action.priority.title,
+                action.ref,
+                action.what,
+                action.how,
+                action.who,
+                action.when,
+                action.difference,
+                update.get_rating_display() if update else "",
+                update.dated.isoformat() if update else "",
+                update.commentary if update else "",
+            ]
+        )
+    audit(
+        actor=request.user, action="plan.export", object_type="reporting.planaction", object_id="all", request=request
+    )
+    return response
