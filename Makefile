@@ -10,7 +10,7 @@ PORT ?= 8000
 # key); the production settings have their own tests, which start Django with production variables.
 TEST_ENV := DJANGO_DEBUG=1 MET_REQUIRE_2FA=
 
-.PHONY: run test lint format bench install clean worker beat migrate
+.PHONY: run test lint format bench bench-reports install clean worker beat migrate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "MET Hub needs Python 3.11; found " + sys.version.split()[0])'
@@ -50,3 +50,12 @@ beat: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
+
+# Benchmark: the monthly report over 100,000 synthetic children in PostgreSQL (a database of its own).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/met_bench
+bench-reports: $(STAMP)
+	@psql "$(BENCH_DATABASE_URL:/met_bench=/postgres)" -qc "CREATE DATABASE met_bench" 2>/dev/null || true
+	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports --children $${CHILDREN:-100000}
+
+bench: bench-reports
