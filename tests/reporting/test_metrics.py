@@ -188,3 +188,56 @@ def test_it_computes_every_measure_for_the_report(world):
     assert data["period"] == {"start": "2026-10-01", "end": "2026-10-31"}
     assert len(data["trend"]) == 12 and data["trend"][-1]["month"] == "2026-10"
     assert data["trend"][-1]["missing_episodes"] == 3
+
+
+def test_it_counts_serafs_referrals_themes_places_and_disruption(world, demo_data):
+    from meetings.models import DisruptionActivity, PlaceLink, PlaceOfConcern
+    from riskassessment.models import Assessment, Provider, Referral, ToolVersion
+
+    coordinator, police = demo_data["coordinator@example.org"], demo_data["practitioner.police@example.org"]
+    tool = ToolVersion.objects.get(is_current=True)
+    a, b = world["a"], world["b"]
+    # Submitted and confirmed in October; submitted in September and confirmed in October.
+    Assessment.objects.create(
+        case=a,
+        tool=tool,
+        status="confirmed",
+        created_by=police,
+        submitted_at=at(2026, 10, 9),
+        confirmed_at=at(2026, 10, 10),
+    )
+    Assessment.objects.create(
+        case=a,
+        tool=tool,
+        status="confirmed",
+        created_by=police,
+        submitted_at=at(2026, 9, 29),
+        confirmed_at=at(2026, 10, 2),
+    )
+    Case.objects.filter(pk=a.pk).update(risk_review_due=date(2026, 10, 20))  # overdue by the end of October
+    assert metrics.serafs(OCT, NOV) == {"completed": 1, "confirmed": 2, "overdue_review": 1}
+
+    barnardos = Provider.objects.get(name="Barnardo's")
+    Referral.objects.create(case=a, provider=barnardos, referred_on=date(2026, 10, 31), referred_by=coordinator)
+    Referral.objects.create(case=a, provider=barnardos, referred_on=date(2026, 11, 1), referred_by=coordinator)
+    assert metrics.referrals_by_provider(OCT, NOV) == {"Barnardo's": 1}
+
+    themes = metrics.themes(OCT, NOV)
+    # Open at some time in October: Alpha, Bravo (opened on the 31st) and Charlie (closed on the 15th).
+    assert sum(themes["age_band"].values()) == 3 and themes["age_band"] == {"14–15": 3}
+    assert themes["placement"]["looked_after"] == 1
+
+    park = PlaceOfConcern.objects.create(name="Sample Park", kind="park", created_by=police)
+    takeaway = PlaceOfConcern.objects.create(name="Example Takeaway", kind="takeaway", created_by=police)
+    for case in (a, b):
+        PlaceLink.objects.create(place=park, case=case, linked_by=police, linked_at=at(2026, 10, 3))
+    PlaceLink.objects.create(place=takeaway, case=a, linked_by=police, linked_at=at(2026, 11, 2))  # after the period
+    assert metrics.places_most_linked(NOV) == [{"place": "Sample Park", "kind": "park", "links": 2}]
+
+    DisruptionActivity.objects.create(
+        place=park, what="Patrols", agency=police.agency, happened_on=date(2026, 10, 31), recorded_by=police
+    )
+    DisruptionActivity.objects.create(
+        place=park, what="Patrols", agency=police.agency, happened_on=date(2026, 11, 1), recorded_by=police
+    )
+    assert metrics.disruption(OCT, NOV) == {"Police": 1}
