@@ -205,7 +205,9 @@ def seed_cases(count: int = 60) -> int:
     for case in Case.objects.exclude(opened_at__isnull=True):
         first = case.concerns.order_by("logged_at").values_list("logged_at", flat=True).first()
         risk = RiskHistory.objects.filter(case=case).order_by("changed_at").values_list("changed_at", flat=True).first()
-        opened = min(d for d in (first + timedelta(days=1), risk - timedelta(hours=1) if risk else None, timezone.now()) if d)
+        opened = min(
+            d for d in (first + timedelta(days=1), risk - timedelta(hours=1) if risk else None, timezone.now()) if d
+        )
         Case.objects.filter(pk=case.pk).update(created_at=first, opened_at=opened)
     # New concerns on open cases, for the triage inbox's other kind of item.
     for case in Case.objects.filter(status=CaseStatus.OPEN).order_by("pk")[:3]:

@@ -77,6 +77,10 @@ def validate_child(data: dict, *, instance: Child | None = None) -> dict:
 def validate_episode(data: dict, *, now: datetime | None = None) -> None:
     now = now or timezone.now()
     errors = {}
+    for name in ("went_missing_at", "returned_at", "rhi_offered_at", "rhi_completed_at"):
+        if data.get(name) is not None and data[name].year < 2000:
+            # A mistyped year: MET Hub holds nothing from before 2000.
+            raise ValidationError({name: "Check the year: that date is before 2000."})
     went, back = data.get("went_missing_at"), data.get("returned_at")
     if went and went > now:
         errors["went_missing_at"] = "The time the child went missing cannot be in the future."

@@ -93,6 +93,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "auditlog",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api.apps.ApiConfig",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +306,10 @@ LOGGING = {
         # Django's request logger would echo full paths with query strings (search terms) on errors.
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
         "django.security.DisallowedHost": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+        # Chatty at INFO: every PDF step and font scan would fill the logs.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
     },
 }
 
@@ -309,3 +318,52 @@ MET_ESCALATION_LEVEL2_WORKING_DAYS = env_int("MET_ESCALATION_LEVEL2_WORKING_DAYS
 
 # Demo data (seed_demo) uses this password for every demo account.
 MET_DEMO_PASSWORD = os.environ.get("MET_DEMO_PASSWORD", "demo-password-change-me")
+
+# The partner API (api/, /api/v1/): personal tokens or the browser session, JSON only, the same
+# pagination everywhere, errors always JSON (api/exceptions.py), a rate limit per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": "1000/hour"},
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MET Hub API",
+    "DESCRIPTION": (
+        "The records of MET Hub for partner case systems: the same rules, validation and audit as the web app. "
+        "Authenticate with a personal API token (Authorization: Bearer <token>) created under Your account → API tokens."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "RiskLevelEnum": "cases.models.RiskLevel",
+        "AssessmentStatusEnum": "riskassessment.models.AssessmentStatus",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "ActionStatusEnum": "meetings.models.ActionStatus",
+        "AttendanceStatusEnum": "meetings.models.AttendanceStatus",
+        "AgencyKindEnum": "met.models.AgencyKind",
+        "EpisodeKindEnum": "cases.models.EpisodeKind",
+        "IndicatorKindEnum": "riskassessment.models.IndicatorKind",
+        "DecisionKindEnum": "meetings.models.DecisionKind",
+    },
+}

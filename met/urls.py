@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(template_name="registration/logged_out.html"), name="logout"),
     path("account/", accounts.account, name="account"),
+    path("account/api-tokens/", include("api.account_urls")),
     path("account/2fa/setup/", accounts.two_factor_setup, name="2fa_setup"),
     path("account/2fa/verify/", accounts.two_factor_verify, name="2fa_verify"),
     path(
@@ -73,6 +74,7 @@ urlpatterns = [
     path("", include("riskassessment.urls")),
     path("", include("meetings.urls")),
     path("", include("reporting.urls")),
+    path("api/", include("api.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

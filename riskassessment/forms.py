@@ -12,12 +12,19 @@ from riskassessment.services import CONFIRMABLE_LEVELS, AnswerData
 INDICATOR_FIELD = re.compile(r"^ind_(\d+)_(present|evidence|last_seen|previous_seen)$")
 
 
+def _not_before_1900(value):
+    # A mistyped year (0001, 202) would otherwise reach the scoring arithmetic.
+    if value is not None and value.year < 1900:
+        raise forms.ValidationError("Check the year: dates before 1900 are not possible here.")
+
+
 def _date(label: str, *, required: bool = False) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
         widget=DateInput(),
         input_formats=DATE_FORMATS,
+        validators=[_not_before_1900],
         error_messages={"invalid": f"Enter {label.lower()} as a real date, like 27/03/2026."},
     )
 
@@ -74,6 +81,8 @@ class AssessmentForm(forms.Form):
         when = cleaned.get("assessment_date")
         if when and when > timezone.localdate():
             self.add_error("assessment_date", "The assessment date cannot be in the future.")
+        elif when and when < timezone.localdate().replace(year=timezone.localdate().year - 5):
+            self.add_error("assessment_date", "The assessment date is more than 5 years ago: check the year.")
         return cleaned
 
     def sections(self):

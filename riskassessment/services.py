@@ -78,6 +78,8 @@ def validate_answers(tool: ToolVersion, answers: list[AnswerData], assessment_da
     today = timezone.localdate()
     if assessment_date > today:
         errors["assessment_date"] = "The assessment date cannot be in the future."
+    elif assessment_date.year < 1900:
+        raise ValidationError({"assessment_date": "Check the year of the assessment date."})
     indicators = {i.pk: i for i in Indicator.objects.filter(section__tool=tool)}
     for answer in answers:
         indicator = indicators.get(answer.indicator_id)

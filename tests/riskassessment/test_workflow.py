@@ -355,3 +355,16 @@ def test_it_lets_a_system_admin_manage_providers_and_suggests_them_by_level(worl
     assert [p.name for p in services.suggested_providers("high")] == ["Barnardo's", "Lifecentre"]
     assert admin.post(reverse("provider_create"), {"name": "No levels"}).status_code == 400
     assert login(world["coordinator@example.org"]).get(reverse("provider_create")).status_code == 403
+
+
+def test_it_refuses_a_mistyped_year_instead_of_crashing(world, login):
+    officer = login(world["practitioner.police@example.org"])
+    officer.post(reverse("assessment_start", args=[world["case"].pk]))
+    assessment = Assessment.objects.get()
+    data = form_data(assessment, LOW_TEN)
+    data["assessment_date"] = "0001-01-01"
+    for url in (reverse("assessment_edit", args=[assessment.pk]), reverse("assessment_score", args=[assessment.pk])):
+        assert officer.post(url, data).status_code in {200, 400}
+    response = officer.post(reverse("assessment_edit", args=[assessment.pk]), data)
+    assert response.status_code == 400
+    assert "check the year" in response.content.decode().lower()
