@@ -41,17 +41,13 @@ from cases.forms import (
 from cases.missing import episode_rhi_state, overdue_rhi_filter
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
 from meetings.escalation import escalation_summaries
+from met.access import require_case_role
 from met.audit import audit
 from met.models import AuditEvent
 from met.views.editing import apply_service_error, versioned_edit
 from riskassessment.selectors import case_risk_summary
 
 PAGE_SIZE = 25
-
-
-def _require_case_role(user) -> None:
-    if not user.has_case_role:
-        raise PermissionDenied("Your role does not include casework. Ask your agency admin if you need it.")
 
 
 def _audit_view(request, case: Case, page: str) -> None:
@@ -71,7 +67,7 @@ def _case_queryset():
 @require_http_methods(["GET", "POST"])
 def concern_log(request):
     """Log a concern about a child: search first, warn of possible duplicates, then create."""
-    _require_case_role(request.user)
+    require_case_role(request.user)
     child_form = ChildForm(request.POST or None, prefix="child")
     concern_form = ConcernForm(request.POST or None, prefix="concern")
     candidates, choice_form = [], None
@@ -144,7 +140,7 @@ def _concern_context(child_form, concern_form, candidates, choice_form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_log_for_case(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +169,7 @@ def _get_concern_for_user(user, pk: int) -> Concern:
 
 @login_required
 def concern_detail(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     concern = _get_concern_for_user(request.user, pk)
     _audit_view(request, concern.case, "concern")
     return render(request, "cases/concern_detail.html", {"concern": concern, "case": concern.case})
@@ -285,7 +281,7 @@ def _timeline(case: Case, now: datetime) -> list[dict]:
 
 @login_required
 def case_detail(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(
         request.user,
         pk,
@@ -313,7 +309,7 @@ def case_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk, write=True)
     if request.method == "GET":
         _audit_view(request, case, "edit")
@@ -335,7 +331,7 @@ def case_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_edit(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk, write=True)
     if request.method == "GET":
         _audit_view(request, case, "child_edit")
@@ -356,7 +352,7 @@ def child_edit(request, pk: int):
 @login_required
 @require_POST
 def case_note_add(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -384,7 +380,7 @@ def case_note_add(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def episode_create(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk, write=True)
     form = MissingEpisodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -408,7 +404,7 @@ def episode_create(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def episode_edit(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     episode = get_episode_for_user(request.user, pk, write=True)
     if request.method == "GET":
         _audit_view(request, episode.case, "episode_edit")
@@ -428,7 +424,7 @@ def episode_edit(request, pk: int):
 
 @login_required
 def rhi_overdue_list(request):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     now = timezone.now()
     episodes = (
         MissingEpisode.objects.filter(overdue_rhi_filter(now=now), case__in=cases_visible_to(request.user))
@@ -472,7 +468,7 @@ def filtered_cases(user, data: dict):
 
 @login_required
 def case_list(request):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     form = CaseFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
@@ -499,7 +495,7 @@ def _csv_safe(value) -> str:
 
 @login_required
 def case_export(request):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     if not request.user.sees_all_cases:
         raise PermissionDenied("Only the MET coordinator and chairs can export the case list.")
     form = CaseFilterForm(request.GET)
@@ -577,7 +573,7 @@ def _parse_date(text: str):
 
 @login_required
 def case_search(request):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     if "q" not in request.GET:
         return render(request, "cases/search.html", {"form": SearchForm(), "page": None})
     form = SearchForm(request.GET)

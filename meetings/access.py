@@ -14,6 +14,7 @@ from django.http import Http404
 
 from cases.access import cases_visible_to
 from meetings.models import Action, Attendance, Meeting, PersonOfConcern, PlaceOfConcern
+from met.access import require_case_role
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
@@ -24,13 +25,8 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(attendances__user=user).distinct()
 
 
-def _require_case_role(user) -> None:
-    if not user.has_case_role:
-        raise PermissionDenied("Your role does not include casework.")
-
-
 def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
-    _require_case_role(user)
+    require_case_role(user)
     try:
         meeting = meetings_visible_to(user).select_related("chair").get(pk=pk)
     except Meeting.DoesNotExist:
@@ -75,7 +71,7 @@ def actions_visible_to(user) -> QuerySet[Action]:
 
 
 def get_action_for_user(user, pk: int, *, write: bool = False) -> Action:
-    _require_case_role(user)
+    require_case_role(user)
     try:
         action = actions_visible_to(user).select_related("case__child", "owner", "owner_agency", "meeting").get(pk=pk)
     except Action.DoesNotExist:

@@ -48,14 +48,10 @@ from meetings.forms import (
     RemoveItemForm,
 )
 from meetings.models import Action, ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section
+from met.access import require_case_role
 from met.audit import audit, audit_many
 from met.reminders import sent as sent_reminders
 from met.views.editing import apply_service_error
-
-
-def _require_case_role(user) -> None:
-    if not user.has_case_role:
-        raise PermissionDenied("Your role does not include casework.")
 
 
 def _item_queryset():
@@ -85,7 +81,7 @@ def _audit_children(request, meeting: Meeting, items, action: str) -> None:
 
 @login_required
 def meeting_list(request):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     meetings = meetings_visible_to(request.user).select_related("chair").order_by("-date", "-starts_at")
     today = timezone.localdate()
     page = Paginator(meetings, 25).get_page(request.GET.get("page"))
@@ -128,7 +124,7 @@ def _agenda_sections(meeting: Meeting, user):
 
 @login_required
 def meeting_detail(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
     attendances = list(meeting.attendances.select_related("user", "agency"))
     mine = next((a for a in attendances if a.user_id == request.user.pk), None)
@@ -159,7 +155,7 @@ def meeting_detail(request, pk: int):
 @login_required
 @require_POST
 def meeting_accept(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
     if request.POST.get("user") and request.POST["user"] != str(request.user.pk):
         raise PermissionDenied("You can only accept the confidentiality statement for yourself.")
@@ -357,7 +353,7 @@ def _item_forms(item: AgendaItem, bound=None, which: str | None = None):
 @require_http_methods(["GET", "POST"])
 def item_detail(request, pk: int, item_pk: int):
     """Running the meeting, one item at a time: discussion, decisions and new actions."""
-    _require_case_role(request.user)
+    require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
     require_child_details(request.user, meeting)
     item = _get_item(request, meeting, item_pk)
@@ -463,7 +459,7 @@ def _pdf(request, meeting: Meeting, *, template: str, filename: str, action: str
 
 @login_required
 def meeting_pack_pdf(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
     return _pdf(
         request,
@@ -476,7 +472,7 @@ def meeting_pack_pdf(request, pk: int):
 
 @login_required
 def meeting_minutes_pdf(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
     return _pdf(
         request,
@@ -540,7 +536,7 @@ def agency_actions(request):
 
 @login_required
 def action_detail(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     action = get_action_for_user(request.user, pk)
     if action.case_id:
         audit(actor=request.user, action="action.view", obj=action, child_id=action.case.child_id, request=request)
@@ -622,7 +618,7 @@ def action_cancel(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def case_action_create(request, pk: int):
     """An ad hoc action on a case, outside a meeting."""
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk, write=True)
     form = ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -660,7 +656,7 @@ REGISTERS = {
 
 @login_required
 def register_list(request, kind: str):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     spec = REGISTERS[kind]
     entries = spec["visible"](request.user).prefetch_related("links")
     page = Paginator(entries.order_by("name", "pk"), 25).get_page(request.GET.get("page"))
@@ -670,7 +666,7 @@ def register_list(request, kind: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_create(request, kind: str):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     spec = REGISTERS[kind]
     form = spec["form"](request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -688,7 +684,7 @@ def register_create(request, kind: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_detail(request, kind: str, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     spec = REGISTERS[kind]
     entry = spec["get"](request.user, pk)
     link_form, disruption_form = LinkForm(), DisruptionForm()

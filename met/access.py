@@ -46,3 +46,9 @@ def get_agency_for_admin(actor: User, pk: int, *, write: bool = False) -> Agency
     if write and not actor.is_system_admin:
         raise PermissionDenied("Only a system admin can change an agency.")
     return agency
+
+
+def require_case_role(user) -> None:
+    """Case pages are for practitioners, coordinators and chairs; admin roles see no case content (DESIGN §3)."""
+    if not user.has_case_role:
+        raise PermissionDenied("Your role does not include casework. Ask your agency admin if you need it.")

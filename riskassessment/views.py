@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_visible_to, get_case_for_user, require_coordination
 from cases.models import CaseStatus
+from met.access import require_case_role
 from met.audit import audit
 from met.concurrency import StaleEditError
 from met.views.editing import apply_service_error
@@ -31,11 +32,6 @@ from riskassessment.forms import (
 from riskassessment.models import AssessmentStatus, Provider, ReferralOutcome, ToolVersion
 
 
-def _require_case_role(user) -> None:
-    if not user.has_case_role:
-        raise PermissionDenied("Your role does not include casework.")
-
-
 def _audit_read(request, assessment, action="assessment.view"):
     audit(actor=request.user, action=action, obj=assessment, child_id=assessment.case.child_id, request=request)
 
@@ -44,7 +40,7 @@ def _audit_read(request, assessment, action="assessment.view"):
 @require_http_methods(["GET", "POST"])
 def assessment_start(request, pk: int):
     """GET explains what happens; POST starts the draft (a copy of the last assessment, if any)."""
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk)
     last = case.assessments.exclude(status=AssessmentStatus.DRAFT).first()
     drafts = case.assessments.filter(status=AssessmentStatus.DRAFT).select_related("created_by")
@@ -67,7 +63,7 @@ def _edit_context(assessment, form, result=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     assessment = get_assessment_for_user(request.user, pk, write=True)
     form = AssessmentForm(request.POST or None, assessment=assessment)
     if request.method == "GET":
@@ -112,7 +108,7 @@ def assessment_edit(request, pk: int):
 @require_POST
 def assessment_score(request, pk: int):
     """The live score panel (HTMX): scores what is on the form now, saves nothing."""
-    _require_case_role(request.user)
+    require_case_role(request.user)
     assessment = get_assessment_for_user(request.user, pk)
     form = AssessmentForm(request.POST, assessment=assessment)
     form.is_valid()
@@ -124,7 +120,7 @@ def assessment_score(request, pk: int):
 
 @login_required
 def assessment_detail(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     assessment = get_assessment_for_user(request.user, pk)
     _audit_read(request, assessment)
     answers = {a.indicator_id: a for a in assessment.answers.all()}
@@ -143,7 +139,7 @@ def assessment_detail(request, pk: int):
 @login_required
 @require_POST
 def assessment_submit(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     assessment = get_assessment_for_user(request.user, pk, write=True)
     try:
         services.assessment_submit(actor=request.user, assessment=assessment, request=request)
@@ -185,7 +181,7 @@ def assessment_confirm(request, pk: int):
 def assessment_pdf(request, pk: int):
     from weasyprint import HTML
 
-    _require_case_role(request.user)
+    require_case_role(request.user)
     assessment = get_assessment_for_user(request.user, pk)
     answers = {a.indicator_id: a for a in assessment.answers.all()}
     sections = [
@@ -217,7 +213,7 @@ def assessment_pdf(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     case = get_case_for_user(request.user, pk, write=True)
     latest = case.assessments.filter(status=AssessmentStatus.CONFIRMED).first()
     initial = {"referred_on": timezone.localdate()}
@@ -246,7 +242,7 @@ def referral_create(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_outcome(request, pk: int):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     referral = get_referral_for_user(request.user, pk, write=True)
     form = ReferralOutcomeForm(
         request.POST or None, initial={"outcome": referral.outcome, "note": referral.outcome_note}
@@ -268,7 +264,7 @@ def referral_outcome(request, pk: int):
 
 @login_required
 def reviews_due(request):
-    _require_case_role(request.user)
+    require_case_role(request.user)
     today = timezone.localdate()
     horizon = today + timezone.timedelta(days=14)
     cases = (
