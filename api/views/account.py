@@ -1,7 +1,6 @@
 """Who you are, your notifications, and the reference data a client needs to fill in requests."""
 
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -14,8 +13,8 @@ from api.audit import audit_read
 from api.filters import NotificationFilter
 from api.views.base import ApiViewSet
 from cases.models import Category
-from met.audit import audit
 from met.models import Agency, Notification
+from met.notifications import mark_read
 
 
 class MeView(APIView):
@@ -91,25 +90,12 @@ class NotificationViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = self._own(pk)
-        if notification.read_at is None:
-            # As the web page does (met/views/accounts.py): marking read is the recipient's own bookkeeping.
-            self.get_queryset().filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-            audit(actor=request.user, action="notification.read", obj=notification, request=request, via_api=True)
+        mark_read(user=request.user, notification_id=notification.pk, request=request)
         return self.respond(self._own(pk))
 
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
-        count = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
-        audit(
-            actor=request.user,
-            action="notification.read_all",
-            object_type="met.notification",
-            object_id="all",
-            request=request,
-            via_api=True,
-            detail={"count": count},
-        )
-        return Response({"marked_read": count})
+        return Response({"marked_read": mark_read(user=request.user, request=request)})
 
 
 @extend_schema_view(

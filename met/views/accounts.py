@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -21,6 +20,7 @@ from met import services
 from met.forms import LoginForm, TokenForm
 from met.middleware import two_factor_required
 from met.models import Notification
+from met.notifications import mark_read
 
 
 class LoginView(auth_views.LoginView):
@@ -117,7 +117,7 @@ def notifications(request):
     """Your notifications, newest first. Opening the page marks them read; nothing is deleted."""
     items = Notification.objects.filter(recipient=request.user)
     if request.method == "POST":
-        items.filter(read_at__isnull=True).update(read_at=timezone.now())
+        mark_read(user=request.user, request=request)
         messages.success(request, "All notifications marked as read.")
         return redirect("notifications")
     page = Paginator(items, 25).get_page(request.GET.get("page"))
