@@ -720,6 +720,14 @@ def register_detail(request, kind: str, pk: int):
     visible = set(cases_visible_to(request.user).values_list("pk", flat=True))
     # Only links to children the viewer may see; not even their number otherwise.
     links = [link for link in entry.links.select_related("case__child", "linked_by") if link.case_id in visible]
+    # The page names those children: a read of each, as on the agenda.
+    audit_many(
+        actor=request.user,
+        action=f"{kind}.view",
+        obj=entry,
+        child_ids=[link.case.child_id for link in links],
+        request=request,
+    )
     status = 400 if link_form.errors or disruption_form.errors else 200
     return render(
         request,

@@ -12,8 +12,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cases import missing
 from cases.missing import RHI_DUE_HOURS
 from cases.models import Case, Category, Child, Concern, MissingEpisode, RiskLevel
+from meetings import quorum
+from meetings.escalation import LEVEL_1, LEVEL_2
 from meetings.models import (
     Action,
     ActionStatus,
@@ -23,7 +26,7 @@ from meetings.models import (
     Meeting,
     PlaceOfConcern,
 )
-from met.models import STATUTORY_KINDS, Reminder
+from met.models import Reminder
 from riskassessment.models import Assessment, Referral, RiskHistory
 
 LEVELS = [RiskLevel.NOT_ASSESSED, RiskLevel.NONE, RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
@@ -109,13 +112,13 @@ def missing_summary(start: date, end: date) -> dict[str, int]:
 
 
 def frequent_missing_children(end: date) -> int:
-    """Children with 3 or more missing episodes starting in the 90 days before the period's end."""
-    window_start = _dt(end - timedelta(days=90))
+    """Children frequently missing at the period's end: cases/missing.py's rule, on its last day."""
+    window_start, window_end = missing.window_bounds(end - timedelta(days=1))
     return (
-        MissingEpisode.objects.filter(kind="missing", went_missing_at__gte=window_start, went_missing_at__lt=_dt(end))
+        MissingEpisode.objects.filter(kind="missing", went_missing_at__gte=window_start, went_missing_at__lt=window_end)
         .values("case__child")
         .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .filter(n__gte=missing.FREQUENT_MISSING_EPISODES)
         .count()
     )
 
@@ -142,27 +145,21 @@ def serafs(start: date, end: date) -> dict[str, int]:
 
 
 def meetings_summary(start: date, end: date) -> dict:
-    """MEOG meetings held in the period, how many were quorate, and attendance by agency."""
-    meetings = Meeting.objects.filter(date__gte=start, date__lt=end)
-    statutory_present = (
-        Attendance.objects.filter(
-            meeting=OuterRef("pk"), status=AttendanceStatus.PRESENT, agency__kind__in=STATUTORY_KINDS
-        )
-        .values("meeting")
-        .annotate(kinds=Count("agency__kind", distinct=True))
-        .values("kinds")
-    )
-    held = meetings.annotate(kinds=Subquery(statutory_present)).aggregate(
-        held=Count("pk"), quorate=Count("pk", filter=Q(kinds=len(STATUTORY_KINDS)))
-    )
-    attendance = (
-        Attendance.objects.filter(meeting__in=meetings, status=AttendanceStatus.PRESENT)
-        .values(name=F("agency__short_name"))
-        .annotate(n=Count("pk"))
-        .order_by("name")
-    )
-    held["attendance_by_agency"] = {row["name"]: row["n"] for row in attendance}
-    return held
+    """MEOG meetings held in the period, how many were quorate (meetings/quorum.py), and attendance by agency."""
+    present = Attendance.objects.filter(
+        meeting__date__gte=start, meeting__date__lt=end, status=AttendanceStatus.PRESENT
+    ).values_list("meeting_id", "agency__kind", "agency__short_name")
+    kinds: dict[int, set[str]] = {}
+    by_agency: dict[str, int] = {}
+    for meeting_id, kind, name in present:  # a row per attendance, a few dozen a month
+        kinds.setdefault(meeting_id, set()).add(kind)
+        by_agency[name] = by_agency.get(name, 0) + 1
+    meeting_ids = Meeting.objects.filter(date__gte=start, date__lt=end).values_list("pk", flat=True)
+    return {
+        "held": len(meeting_ids),
+        "quorate": sum(1 for pk in meeting_ids if quorum.is_quorate(kinds.get(pk, ()))),
+        "attendance_by_agency": dict(sorted(by_agency.items())),
+    }
 
 
 def actions_by_agency(start: date, end: date) -> dict[str, dict[str, int]]:
@@ -172,7 +169,7 @@ def actions_by_agency(start: date, end: date) -> dict[str, dict[str, int]]:
         kind="action",
         object_type="meetings.action",
         object_id=OuterRef("pk"),
-        key__in=["1", "2"],
+        key__in=[LEVEL_1, LEVEL_2],
         created_at__gte=s,
         created_at__lt=e,
     )
@@ -217,7 +214,7 @@ def stuck_cases(end: date) -> list[dict]:
     escalated = Reminder.objects.filter(
         kind="action",
         object_type="meetings.action",
-        key__in=["1", "2"],
+        key__in=[LEVEL_1, LEVEL_2],
         created_at__lt=moment,
         object_id__in=Action.objects.filter(case=OuterRef(OuterRef("pk")), status=ActionStatus.OPEN).values("pk"),
     )

@@ -408,3 +408,32 @@ def test_it_puts_todays_link_on_next_weeks_agenda_when_there_was_no_meeting_befo
         actor=coordinator, date=TODAY + timedelta(days=7), starts_at=time(10, 0), chair=user(CHAIR)
     )
     assert _section_8(meeting) == {"Shisha Lounge": "1 new link to children"}
+
+
+def test_it_audits_a_read_of_each_child_named_on_a_register_entry(demo_data, login):
+    from cases import services as case_services
+    from cases.models import Category
+    from meetings import services as meeting_services
+    from met.models import AuditEvent
+
+    police, coordinator = demo_data["practitioner.police@example.org"], demo_data["coordinator@example.org"]
+    category = Category.objects.get(code="cse")
+    concern = case_services.concern_log(
+        actor=police,
+        new_child={"first_name": "Audra", "last_name": "Mossfield"},
+        category=category,
+        observed_at=timezone.now(),
+        description="x",
+    )
+    case = case_services.case_open(
+        actor=coordinator,
+        case=concern.case,
+        lead_agency=coordinator.agency,
+        lead_professional=None,
+        agencies_involved=[police.agency],
+        categories=[category],
+    )
+    place = meeting_services.place_create(actor=police, name="Example Arcade", kind="venue")
+    meeting_services.register_link(actor=police, entry=place, case=case)
+    assert login(police).get(place.get_absolute_url()).status_code == 200
+    assert AuditEvent.objects.filter(actor=police, action="place.view", child_id=case.child_id).exists()
