@@ -33,6 +33,17 @@ LEVELS = [RiskLevel.NOT_ASSESSED, RiskLevel.NONE, RiskLevel.LOW, RiskLevel.MEDIU
 STUCK_WEEKS = 12
 
 
+def _count_by(queryset, field: str) -> dict:
+    """Rows counted by one field (a lookup such as "provider__name" may cross relations), in its order.
+
+    Every grouped measure goes through here or clears the ordering itself: a model's Meta.ordering
+    that reaches a GROUP BY (through DISTINCT, or an ordering column in the select list) splits each
+    group into one row per ordering value, and a dict built from those rows keeps only the last.
+    """
+    rows = queryset.order_by().values(field).annotate(n=Count("pk")).order_by(field)
+    return {row[field]: row["n"] for row in rows}
+
+
 def _dt(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
@@ -54,22 +65,18 @@ def _level_at(moment: datetime):
 def open_cases_by_risk(at: date) -> dict[str, int]:
     """Open cases at the start of day `at`, by the risk level confirmed at that moment."""
     moment = _dt(at)
-    rows = _open_at(moment).annotate(level=_level_at(moment)).values("level").annotate(n=Count("pk"))
     result = {level.value: 0 for level in LEVELS}
-    for row in rows:
-        result[row["level"] or RiskLevel.NOT_ASSESSED] += row["n"]
+    for level, n in _count_by(_open_at(moment).annotate(level=_level_at(moment)), "level").items():
+        result[level or RiskLevel.NOT_ASSESSED] += n
     return result
 
 
 def risk_moves(start: date, end: date) -> dict[str, int]:
     """Confirmed risk changes in the period, by direction (up, down, same)."""
-    rows = (
-        RiskHistory.objects.filter(changed_at__gte=_dt(start), changed_at__lt=_dt(end))
-        .values("direction")
-        .annotate(n=Count("pk"))
-    )
     result = {"up": 0, "down": 0, "same": 0}
-    result.update({row["direction"]: row["n"] for row in rows})
+    result.update(
+        _count_by(RiskHistory.objects.filter(changed_at__gte=_dt(start), changed_at__lt=_dt(end)), "direction")
+    )
     return result
 
 
@@ -90,12 +97,7 @@ def cases_opened(start: date, end: date) -> int:
 
 def closures_by_reason(start: date, end: date) -> dict[str, int]:
     """Cases closed in the period, by closure reason."""
-    rows = (
-        Case.objects.filter(closed_at__gte=_dt(start), closed_at__lt=_dt(end))
-        .values("closure_reason")
-        .annotate(n=Count("pk"))
-    )
-    return {row["closure_reason"]: row["n"] for row in rows}
+    return _count_by(Case.objects.filter(closed_at__gte=_dt(start), closed_at__lt=_dt(end)), "closure_reason")
 
 
 def missing_summary(start: date, end: date) -> dict[str, int]:
@@ -116,6 +118,7 @@ def frequent_missing_children(end: date) -> int:
     window_start, window_end = missing.window_bounds(end - timedelta(days=1))
     return (
         MissingEpisode.objects.filter(kind="missing", went_missing_at__gte=window_start, went_missing_at__lt=window_end)
+        .order_by()
         .values("case__child")
         .annotate(n=Count("pk"))
         .filter(n__gte=missing.FREQUENT_MISSING_EPISODES)
@@ -175,6 +178,7 @@ def actions_by_agency(start: date, end: date) -> dict[str, dict[str, int]]:
     )
     rows = (
         Action.objects.annotate(was_escalated=Exists(escalated))
+        .order_by()
         .values(name=F("owner_agency__short_name"))
         .annotate(
             created=Count("pk", filter=Q(created_at__gte=s, created_at__lt=e)),
@@ -197,13 +201,7 @@ def actions_by_agency(start: date, end: date) -> dict[str, dict[str, int]]:
 
 def referrals_by_provider(start: date, end: date) -> dict[str, int]:
     """Intervention referrals made in the period, by provider."""
-    rows = (
-        Referral.objects.filter(referred_on__gte=start, referred_on__lt=end)
-        .values(name=F("provider__name"))
-        .annotate(n=Count("pk"))
-        .order_by("name")
-    )
-    return {row["name"]: row["n"] for row in rows}
+    return _count_by(Referral.objects.filter(referred_on__gte=start, referred_on__lt=end), "provider__name")
 
 
 def stuck_cases(end: date) -> list[dict]:
@@ -266,20 +264,21 @@ def themes(start: date, end: date) -> dict[str, dict[str, int]]:
     by_category = {
         row["name"]: row["n"]
         for row in Category.objects.annotate(n=Count("cases", filter=Q(cases__in=active)))
+        .order_by("order", "name")
         .values("name", "n")
-        .order_by("order")
     }
-    children = Child.objects.filter(cases__in=active).distinct()
-    by_gender = {row["gender"]: row["n"] for row in children.values("gender").annotate(n=Count("pk", distinct=True))}
+    # A subquery rather than a join and DISTINCT: one row per child, however many cases they have.
+    children = Child.objects.filter(pk__in=active.values("child_id"))
+    by_gender = _count_by(children, "gender")
     by_age: dict[str, int] = {}
     # One query for the dates of birth; banding them in Python is cheap (one row per child).
-    for born in children.values_list("date_of_birth", flat=True):
+    for born in children.order_by().values_list("date_of_birth", flat=True):
         band = _age_band(born, end - timedelta(days=1))
         by_age[band] = by_age.get(band, 0) + 1
     placement = children.aggregate(
-        placed_out_of_area=Count("pk", filter=Q(placed_out_of_area=True), distinct=True),
-        placed_here=Count("pk", filter=Q(placed_by_other_authority=True), distinct=True),
-        looked_after=Count("pk", filter=Q(is_looked_after=True), distinct=True),
+        placed_out_of_area=Count("pk", filter=Q(placed_out_of_area=True)),
+        placed_here=Count("pk", filter=Q(placed_by_other_authority=True)),
+        looked_after=Count("pk", filter=Q(is_looked_after=True)),
     )
     return {
         "category": by_category,
@@ -293,6 +292,7 @@ def places_most_linked(end: date, limit: int = 10) -> list[dict]:
     """The places of concern linked to the most children, with the number of links."""
     rows = (
         PlaceOfConcern.objects.filter(links__linked_at__lt=_dt(end))
+        .order_by()
         .annotate(n=Count("links", distinct=True))
         .order_by("-n", "name")
         .values("name", "kind", "n")[:limit]
@@ -302,13 +302,9 @@ def places_most_linked(end: date, limit: int = 10) -> list[dict]:
 
 def disruption(start: date, end: date) -> dict[str, int]:
     """Disruption activities in the period, by agency."""
-    rows = (
-        DisruptionActivity.objects.filter(happened_on__gte=start, happened_on__lt=end)
-        .values(name=F("agency__short_name"))
-        .annotate(n=Count("pk"))
-        .order_by("name")
+    return _count_by(
+        DisruptionActivity.objects.filter(happened_on__gte=start, happened_on__lt=end), "agency__short_name"
     )
-    return {row["name"]: row["n"] for row in rows}
 
 
 def trend(end: date, months: int = 12) -> list[dict]:
@@ -327,8 +323,8 @@ def trend(end: date, months: int = 12) -> list[dict]:
         ),
         ("cases_opened", Case.objects.filter(opened_at__gte=start, opened_at__lt=_dt(end)), "opened_at"),
     ):
-        for row in qs.annotate(month=TruncMonth(field)).values("month").annotate(n=Count("pk")):
-            series.setdefault(row["month"].date().isoformat()[:7], {})[name] = row["n"]
+        for month, n in _count_by(qs.annotate(month=TruncMonth(field)), "month").items():
+            series.setdefault(month.date().isoformat()[:7], {})[name] = n
     result, month = [], first
     while month < end:
         key = month.isoformat()[:7]
