@@ -1,7 +1,5 @@
 """Reports, the dashboard and the strategic action plan: for coordinators and chairs, who see all."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from cases.models import Case, CaseStatus, MissingEpisode
 from meetings.models import Action, ActionStatus
 from met.audit import audit
 from met.concurrency import StaleEditError
+from met.csv import csv_response
 from reporting import charts, metrics, services, tables
 from reporting.forms import CommentaryForm, RagForm, RequestReportForm
 from reporting.models import PlanAction, Priority, RagUpdate, Report, ReportStatus
@@ -160,11 +159,7 @@ def report_csv(request, pk: int, table: str):
     found = next((t for t in tables.build(report.data, lscb=report.is_lscb) if t.slug == table), None)
     if found is None:
         raise Http404("No such table in this report.")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{report.kind}-{report.period_start:%Y-%m}-{table}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(found.headers)
-    writer.writerows(found.rows)
+    response = csv_response(f"{report.kind}-{report.period_start:%Y-%m}-{table}.csv", found.headers, found.rows)
     audit(actor=request.user, action="report.download_csv", obj=report, request=request, detail={"table": table})
     return response
 
@@ -241,30 +236,30 @@ def plan_action(request, pk: int):
     )
 
 
+def _plan_row(action: PlanAction, update: RagUpdate | None) -> list:
+    return [
+        action.priority.title,
+        action.ref,
+        action.what,
+        action.how,
+        action.who,
+        action.when,
+        action.difference,
+        update.get_rating_display() if update else "",
+        update.dated.isoformat() if update else "",
+        update.commentary if update else "",
+    ]
+
+
 @login_required
 def plan_export(request):
     _require_oversight(request.user)
     latest = services.plan_summary()["latest"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="met-action-plan-{timezone.localdate():%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Priority", "Ref", "What", "How", "Who", "When", "Difference", "Rating", "As at", "Commentary"])
-    for action in PlanAction.objects.select_related("priority"):
-        update = latest.get(action.pk)
-        writer.writerow(
-            [
-                action.priority.title,
-                action.ref,
-                action.what,
-                action.how,
-                action.who,
-                action.when,
-                action.difference,
-                update.get_rating_display() if update else "",
-                update.dated.isoformat() if update else "",
-                update.commentary if update else "",
-            ]
-        )
+    response = csv_response(
+        f"met-action-plan-{timezone.localdate():%Y-%m-%d}.csv",
+        ["Priority", "Ref", "What", "How", "Who", "When", "Difference", "Rating", "As at", "Commentary"],
+        (_plan_row(action, latest.get(action.pk)) for action in PlanAction.objects.select_related("priority")),
+    )
     audit(
         actor=request.user, action="plan.export", object_type="reporting.planaction", object_id="all", request=request
     )
