@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from reporting.models import Rag, Report, ReportKind
+from reporting.services import EARLIEST_PERIOD, REISSUE_REASON_MAX
 
 
 class RequestReportForm(forms.Form):
@@ -17,6 +18,8 @@ class RequestReportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         month, kind = cleaned.get("month"), cleaned.get("kind")
+        if month and month < EARLIEST_PERIOD:
+            self.add_error("month", f"Period starting must be {EARLIEST_PERIOD:%B %Y} or later.")
         if month and month.replace(day=1) > timezone.localdate():
             self.add_error("month", "That period has not started yet.")
         if (
@@ -26,6 +29,19 @@ class RequestReportForm(forms.Form):
         ):
             self.add_error("month", "Quarters start in January, April, July or October; half-years in January or July.")
         return cleaned
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you re-issuing this report?",
+        help_text="Say what was wrong. The reason is shown on the new issue and kept with the old one.",
+        max_length=REISSUE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Say why the report is being re-issued.",
+            "max_length": f"Keep the reason to {REISSUE_REASON_MAX} characters or fewer.",
+        },
+    )
 
 
 class CommentaryForm(forms.ModelForm):

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,8 +15,14 @@ class ReportKind(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     BUILDING = "building", "Building"
+    FAILED = "failed", "Build failed"
     DRAFT = "draft", "Ready for the chair's commentary"
     FINAL = "final", "Finalised"
+
+
+# A build takes seconds; one still "building" after this long was lost (a worker died, or the broker
+# was down when it was queued) and is treated as failed, so the chair can try again.
+BUILD_TIMEOUT = timedelta(minutes=15)
 
 
 class Report(models.Model):
@@ -37,13 +46,31 @@ class Report(models.Model):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1)
+    build_started_at = models.DateTimeField(default=timezone.now)
+    build_error = models.CharField(max_length=500, blank=True)
+    # Re-issue: a finalised report found wrong is never changed. A new issue for the same period
+    # replaces it, saying why; the old one keeps its PDF and hash and points to its replacement.
+    issue = models.PositiveSmallIntegerField(default=1)
+    reissue_reason = models.TextField("reason for re-issuing", blank=True, max_length=2000)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
 
     class Meta:
-        ordering = ["-period_start", "kind"]
-        constraints = [models.UniqueConstraint(fields=["kind", "period_start"], name="reporting_one_report_per_period")]
+        ordering = ["-period_start", "kind", "-issue"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start"],
+                condition=Q(superseded_at__isnull=True),
+                name="reporting_one_current_report_per_period",
+            ),
+            models.UniqueConstraint(fields=["kind", "period_start", "issue"], name="reporting_one_issue_number"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.period_label}"
+        issue = f" (issue {self.issue})" if self.issue > 1 else ""
+        return f"{self.get_kind_display()} {self.period_label}{issue}"
 
     def get_absolute_url(self) -> str:
         return reverse("report_detail", args=[self.pk])
@@ -61,6 +88,22 @@ class Report(models.Model):
     @property
     def is_lscb(self) -> bool:
         return self.kind != ReportKind.MACE_MONTHLY
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
+
+    @property
+    def is_reissue(self) -> bool:
+        return self.issue > 1
+
+    @property
+    def build_stalled(self) -> bool:
+        return self.status == ReportStatus.BUILDING and self.build_started_at < timezone.now() - BUILD_TIMEOUT
+
+    @property
+    def may_retry(self) -> bool:
+        return self.status == ReportStatus.FAILED or self.build_stalled
 
 
 class Rag(models.TextChoices):

@@ -1,6 +1,7 @@
 """Building, annotating and finalising reports; the strategic action plan's ratings."""
 
 import hashlib
+import logging
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +15,14 @@ from met.concurrency import check_version
 from met.models import User
 from met.workdays import is_working_day
 from reporting import charts, metrics, tables
-from reporting.models import PlanAction, Rag, RagUpdate, Report, ReportKind, ReportStatus
+from reporting.models import BUILD_TIMEOUT, PlanAction, Rag, RagUpdate, Report, ReportKind, ReportStatus
+
+logger = logging.getLogger(__name__)
 
 FINAL = "This report has been finalised and can no longer change."
+# MET Hub holds nothing older; an earlier month can only be a mistake (and year 1 broke the build).
+EARLIEST_PERIOD = date(2000, 1, 1)
+REISSUE_REASON_MAX = 2000
 
 
 def month_bounds(day: date) -> tuple[date, date]:
@@ -57,6 +63,8 @@ def report_request(
     _require_chair(actor)
     if kind not in ReportKind.values:
         raise ValidationError({"kind": "Choose a kind of report."})
+    if start < EARLIEST_PERIOD:
+        raise ValidationError({"start": f"The period must start in {EARLIEST_PERIOD:%B %Y} or later."})
     start, end = period_for(kind, start)
     if start > timezone.localdate():
         raise ValidationError({"start": "That period has not started yet."})
@@ -67,10 +75,14 @@ def report_request(
             )
         created = True
     except IntegrityError:
-        report, created = Report.objects.get(kind=kind, period_start=start), False
+        report, created = Report.objects.get(kind=kind, period_start=start, superseded_at__isnull=True), False
         if report.is_final:
-            raise ValidationError("A finalised report already exists for that period.") from None
-        Report.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, built_by=actor)
+            raise ValidationError(
+                "A finalised report already exists for that period. If it is wrong, re-issue it from its page."
+            ) from None
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.BUILDING, built_by=actor, build_started_at=timezone.now(), build_error=""
+        )
     audit(
         actor=actor,
         action="report.request",
@@ -82,10 +94,33 @@ def report_request(
 
 
 def report_build(*, report_id: int) -> Report:
-    """Compute every measure for the report's period and store them. Safe to repeat until finalised."""
+    """Compute every measure of a report that is building and store them; any other report is left alone.
+
+    A build that fails is marked failed with a message, so that no report stays "Building" and the
+    chair can try again (report_retry). Only when even that cannot be recorded (the database is
+    down) does the error reach the task, whose retries then take over.
+    """
     report = Report.objects.get(pk=report_id)
-    if report.is_final:
+    if report.status != ReportStatus.BUILDING:
         return report
+    try:
+        data = _measures(report)
+    except Exception as error:
+        logger.exception("Report %s could not be built", report.pk)
+        Report.objects.filter(pk=report.pk, status=ReportStatus.BUILDING).update(
+            status=ReportStatus.FAILED,
+            build_error=f"The report could not be built ({type(error).__name__}). Try again; if it fails again, "
+            f"ask the system administrator to look for report {report.pk} in the log.",
+        )
+    else:
+        Report.objects.filter(pk=report.pk, status=ReportStatus.BUILDING).update(
+            data=data, status=ReportStatus.DRAFT, built_at=timezone.now(), build_error=""
+        )
+    report.refresh_from_db()
+    return report
+
+
+def _measures(report: Report) -> dict:
     data = metrics.compute(report.period_start, report.period_end + timedelta(days=1))
     previous_start = period_for(report.kind, (report.period_start - timedelta(days=1)).replace(day=1))[0]
     if report.kind != ReportKind.MACE_MONTHLY:
@@ -96,11 +131,30 @@ def report_build(*, report_id: int) -> Report:
     data["previous"] = {
         key: value for key, _, value in tables.headline(metrics.compute(*period_for(report.kind, previous_start)))
     }
-    Report.objects.filter(pk=report.pk, status=ReportStatus.BUILDING).update(
-        data=data, status=ReportStatus.DRAFT, built_at=timezone.now()
-    )
-    report.refresh_from_db()
+    return data
+
+
+@transaction.atomic
+def report_retry(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
+    """Build a report again after its build failed or was lost; the caller queues the build on commit."""
+    _require_chair(actor)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not report.may_retry:
+        raise ValidationError("Only a report whose build failed can be built again.")
+    report.status, report.build_error = ReportStatus.BUILDING, ""
+    report.build_started_at, report.built_by = timezone.now(), actor
+    report.save(update_fields=["status", "build_error", "build_started_at", "built_by"])
+    audit(actor=actor, action="report.retry", obj=report, request=request)
     return report
+
+
+def fail_stalled_builds(*, now=None) -> int:
+    """Mark failed every build lost on the way (a worker died, the broker was down when it was queued)."""
+    now = now or timezone.now()
+    return Report.objects.filter(status=ReportStatus.BUILDING, build_started_at__lt=now - BUILD_TIMEOUT).update(
+        status=ReportStatus.FAILED,
+        build_error=f"The build did not finish within {BUILD_TIMEOUT.seconds // 60} minutes. Try again.",
+    )
 
 
 def build_scheduled_monthly(*, today: date | None = None) -> Report | None:
@@ -142,12 +196,72 @@ def report_annotate(
     return report
 
 
+def reissue_refusal(report: Report) -> str | None:
+    """Why this report cannot be re-issued, or None when it can."""
+    if report.is_superseded:
+        return "This report has already been re-issued. Re-issue its latest issue instead."
+    if not report.is_final:
+        return "Only a finalised report can be re-issued. Until then, correct it by rebuilding it or editing the commentary."
+    return None
+
+
+@transaction.atomic
+def report_reissue(*, actor: User, report: Report, reason: str, request: HttpRequest | None = None) -> Report:
+    """Replace a finalised report found wrong with a new issue for the same period, built afresh.
+
+    The old report keeps its PDF and SHA-256 and is marked superseded, pointing to the new one; the
+    new one carries the reason and the chair's commentary, to check before finalising it. The caller
+    queues the new report's build on commit.
+    """
+    _require_chair(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the report is being re-issued."})
+    if len(reason) > REISSUE_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason to {REISSUE_REASON_MAX} characters or fewer."})
+    old = Report.objects.select_for_update().get(pk=report.pk)
+    refusal = reissue_refusal(old)
+    if refusal:
+        raise ValidationError(refusal)
+    now = timezone.now()
+    # Superseded first: the period may have one current report only, and the new one is about to be it.
+    Report.objects.filter(pk=old.pk).update(superseded_at=now)
+    new = Report.objects.create(
+        kind=old.kind,
+        period_start=old.period_start,
+        period_end=old.period_end,
+        built_by=actor,
+        build_started_at=now,
+        issue=old.issue + 1,
+        reissue_reason=reason,
+        good_practice=old.good_practice,
+        themes_narrative=old.themes_narrative,
+        stuck_cases_narrative=old.stuck_cases_narrative,
+    )
+    Report.objects.filter(pk=old.pk).update(superseded_by=new)
+    audit(
+        actor=actor,
+        action="report.reissue",
+        obj=old,
+        request=request,
+        detail={"reason": reason, "replacement": new.pk, "issue": new.issue, "sha256": old.pdf_sha256},
+    )
+    audit(actor=actor, action="report.request", obj=new, request=request, detail={"reissue_of": old.pk})
+    return new
+
+
+def replaced_issue(report: Report) -> Report | None:
+    """The earlier issue a re-issued report replaces."""
+    return Report.objects.defer("pdf", "data").select_related("finalised_by").filter(superseded_by=report).first()
+
+
 def render_html(report: Report, *, draft: bool = False) -> str:
     data = report.data
     return render_to_string(
         "reporting/report_pdf.html",
         {
             "report": report,
+            "replaces": replaced_issue(report),
             "draft": draft,
             "headline": _headline_rows(report),
             "tables": tables.build(data, lscb=report.is_lscb),

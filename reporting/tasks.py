@@ -11,6 +11,10 @@ def build_report(report_id: int) -> str:
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def build_monthly_report() -> int | None:
-    """Daily; on the first working day of a month it builds last month's MACE report, once."""
+    """Daily; on the first working day of a month it builds last month's MACE report, once.
+
+    It first marks failed any build that was lost, so no report shows "Building" for more than a day
+    even if nobody opens it (its page offers a retry as soon as the build is overdue)."""
+    services.fail_stalled_builds()
     report = services.build_scheduled_monthly()
     return report.pk if report else None

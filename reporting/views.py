@@ -17,8 +17,10 @@ from met.audit import audit
 from met.concurrency import StaleEditError
 from met.csv import csv_response
 from reporting import charts, metrics, services, tables
-from reporting.forms import CommentaryForm, RagForm, RequestReportForm
+from reporting.forms import CommentaryForm, RagForm, ReissueForm, RequestReportForm
 from reporting.models import PlanAction, Priority, RagUpdate, Report, ReportStatus
+
+BUILT = (ReportStatus.DRAFT, ReportStatus.FINAL)
 
 
 def _require_oversight(user) -> None:
@@ -34,14 +36,29 @@ def _get_report(user, pk: int) -> Report:
         raise Http404("No such report.") from None
 
 
+def _require_chair(user, doing: str) -> None:
+    if not user.is_chair:
+        raise PermissionDenied(f"Only a chair {doing} reports.")
+
+
+def _queue_build(report: Report) -> None:
+    from reporting.tasks import build_report
+
+    transaction.on_commit(lambda: build_report.delay(report.pk))
+
+
+def _refused(request, report: Report, message: str):
+    """The request conflicts with the report's state (say, re-issuing a draft): say why, change nothing."""
+    return render(request, "reporting/refused.html", {"report": report, "message": message}, status=409)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     _require_oversight(request.user)
     form = RequestReportForm(request.POST or None, initial={"month": services.previous_month(timezone.localdate())[0]})
     if request.method == "POST":
-        if not request.user.is_chair:
-            raise PermissionDenied("Only a chair builds reports.")
+        _require_chair(request.user, "builds")
         if form.is_valid():
             try:
                 report, _ = services.report_request(
@@ -53,9 +70,7 @@ def report_list(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                from reporting.tasks import build_report
-
-                transaction.on_commit(lambda: build_report.delay(report.pk))
+                _queue_build(report)
                 return redirect(report)
     reports = Report.objects.defer("pdf", "data").select_related("built_by", "finalised_by")
     return render(
@@ -67,8 +82,8 @@ def report_list(request):
 def report_detail(request, pk: int):
     report = _get_report(request.user, pk)
     audit(actor=request.user, action="report.view", obj=report, request=request)
-    context = {"report": report}
-    if report.status != ReportStatus.BUILDING:
+    context = {"report": report, "replaces": services.replaced_issue(report) if report.is_reissue else None}
+    if report.status in BUILT:
         context.update(
             headline=services._headline_rows(report),
             tables=tables.build(report.data, lscb=report.is_lscb),
@@ -77,7 +92,7 @@ def report_detail(request, pk: int):
             plan=services.plan_summary() if report.is_lscb else None,
             form=CommentaryForm(instance=report, initial={"version": report.version}),
         )
-    if request.headers.get("HX-Request") and report.status == ReportStatus.BUILDING:
+    if request.headers.get("HX-Request") and report.status == ReportStatus.BUILDING and not report.build_stalled:
         return render(request, "reporting/_building.html", context)
     return render(request, "reporting/report_detail.html", context)
 
@@ -114,8 +129,7 @@ def report_annotate(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def report_finalise(request, pk: int):
     report = _get_report(request.user, pk)
-    if not request.user.is_chair:
-        raise PermissionDenied("Only a chair finalises reports.")
+    _require_chair(request.user, "finalises")
     if report.is_final:
         raise PermissionDenied(services.FINAL)
     if request.method == "POST":
@@ -130,10 +144,52 @@ def report_finalise(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def report_reissue(request, pk: int):
+    """Confirm, with a reason, that a finalised report is replaced by a new issue built afresh."""
+    report = _get_report(request.user, pk)
+    _require_chair(request.user, "re-issues")
+    refusal = services.reissue_refusal(report)
+    if refusal:
+        return _refused(request, report, refusal)
+    form = ReissueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.report_reissue(
+                actor=request.user, report=report, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # The report changed state since the page was read (another chair re-issued it).
+                return _refused(request, report, " ".join(error.messages))
+            form.add_error("reason", error.message_dict.get("reason", error.messages))
+        else:
+            _queue_build(new)
+            messages.success(request, f"{report} is superseded. Check this new issue, then finalise it.")
+            return redirect(new)
+    return render(
+        request, "reporting/reissue.html", {"report": report, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def report_retry(request, pk: int):
+    report = _get_report(request.user, pk)
+    _require_chair(request.user, "builds")
+    try:
+        report = services.report_retry(actor=request.user, report=report, request=request)
+    except ValidationError as error:
+        return _refused(request, report, " ".join(error.messages))
+    _queue_build(report)
+    return redirect(report)
+
+
+@login_required
 def report_pdf(request, pk: int):
     report = _get_report(request.user, pk)
-    if report.status == ReportStatus.BUILDING:
-        raise Http404("The report is still being built.")
+    if report.status not in BUILT:
+        raise Http404("The report has not been built.")
     if report.is_final:
         pdf = bytes(Report.objects.values_list("pdf", flat=True).get(pk=pk))
     else:
@@ -154,8 +210,8 @@ def report_pdf(request, pk: int):
 @login_required
 def report_csv(request, pk: int, table: str):
     report = _get_report(request.user, pk)
-    if report.status == ReportStatus.BUILDING:
-        raise Http404("The report is still being built.")
+    if report.status not in BUILT:
+        raise Http404("The report has not been built.")
     found = next((t for t in tables.build(report.data, lscb=report.is_lscb) if t.slug == table), None)
     if found is None:
         raise Http404("No such table in this report.")
