@@ -2,6 +2,7 @@
 
 import base64
 import io
+import math
 
 import matplotlib
 
@@ -12,6 +13,11 @@ from matplotlib.ticker import MaxNLocator
 
 COLOURS = {"concerns": "#1d70b8", "missing_episodes": "#d4351c", "cases_opened": "#00703c"}
 LABELS = {"concerns": "Concerns", "missing_episodes": "Missing episodes", "cases_opened": "Cases opened"}
+
+
+def _points(values) -> list[float]:
+    # A figure withheld from the LSCB report comes as None: a gap in the line, no bar.
+    return [math.nan if value is None else value for value in values]
 
 
 def _data_uri(figure) -> str:
@@ -25,7 +31,7 @@ def trend_chart(trend: list[dict]) -> str:
     figure, axes = plt.subplots(figsize=(7, 2.8))
     months = [t["month"][2:] for t in trend]
     for key, colour in COLOURS.items():
-        axes.plot(months, [t[key] for t in trend], marker="o", color=colour, label=LABELS[key], linewidth=2)
+        axes.plot(months, _points(t[key] for t in trend), marker="o", color=colour, label=LABELS[key], linewidth=2)
     axes.set_title("12-month trend")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(frameon=False, fontsize=8)
@@ -40,13 +46,17 @@ def risk_chart(start: dict, end: dict) -> str:
     positions = range(len(levels))
     axes.bar(
         [p - 0.2 for p in positions],
-        [start.get(level, 0) for level in levels],
+        _points(start.get(level, 0) for level in levels),
         width=0.4,
         color="#b1b4b6",
         label="Start",
     )
     axes.bar(
-        [p + 0.2 for p in positions], [end.get(level, 0) for level in levels], width=0.4, color="#1d70b8", label="End"
+        [p + 0.2 for p in positions],
+        _points(end.get(level, 0) for level in levels),
+        width=0.4,
+        color="#1d70b8",
+        label="End",
     )
     axes.set_xticks(list(positions), [level.capitalize() for level in levels])
     axes.set_title("Open cases by risk level")

@@ -255,20 +255,37 @@ def replaced_issue(report: Report) -> Report | None:
     return Report.objects.defer("pdf", "data").select_related("finalised_by").filter(superseded_by=report).first()
 
 
-def render_html(report: Report, *, draft: bool = False) -> str:
+def presentation(report: Report) -> dict:
+    """What the page and the PDF show of a built report: the headline, the tables and the charts, with
+    the LSCB report's small counts (and the figures that would give them away) withheld everywhere."""
     data = report.data
+    show = tables.presenter(data, lscb=report.is_lscb)
+
+    def charted(key: str, value):
+        # A withheld figure is left out of the chart too, or its point or bar would give it away.
+        return value if show(key, value) == value else None
+
+    trend = [
+        {"month": t["month"], **{k: charted(f"trend.{t['month']}.{k}", t[k]) for k in tables.TREND_SERIES}}
+        for t in data["trend"]
+    ]
+    start, end = (
+        {k: charted(f"risk.{when}.{k}", v) for k, v in data[f"open_cases_{when}"].items()} for when in ("start", "end")
+    )
+    return {
+        "headline": tables.headline_rows(data, show=show, lscb=report.is_lscb),
+        "tables": tables.build(data, show=show, lscb=report.is_lscb),
+        "trend_chart": charts.trend_chart(trend),
+        "risk_chart": charts.risk_chart(start, end),
+        "plan": plan_summary() if report.is_lscb else None,
+        "withheld_note": tables.WITHHELD_NOTE if report.is_lscb else "",
+    }
+
+
+def render_html(report: Report, *, draft: bool = False) -> str:
     return render_to_string(
         "reporting/report_pdf.html",
-        {
-            "report": report,
-            "replaces": replaced_issue(report),
-            "draft": draft,
-            "headline": _headline_rows(report),
-            "tables": tables.build(data, lscb=report.is_lscb),
-            "trend_chart": charts.trend_chart(data["trend"]),
-            "risk_chart": charts.risk_chart(data["open_cases_start"], data["open_cases_end"]),
-            "plan": plan_summary() if report.is_lscb else None,
-        },
+        {"report": report, "replaces": replaced_issue(report), "draft": draft, **presentation(report)},
     )
 
 
@@ -276,24 +293,6 @@ def render_pdf(report: Report, *, draft: bool = False) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=render_html(report, draft=draft)).write_pdf()
-
-
-def _headline_rows(report: Report) -> list[dict]:
-    previous = report.data.get("previous", {})
-    show = tables.suppress if report.is_lscb else (lambda v: v)
-    rows = []
-    for key, label, value in tables.headline(report.data):
-        before = previous.get(key)
-        change = None if before is None else value - before
-        rows.append(
-            {
-                "label": label,
-                "value": show(value),
-                "previous": show(before) if before is not None else "–",
-                "change": change if not report.is_lscb else None,
-            }
-        )
-    return rows
 
 
 @transaction.atomic

@@ -1,11 +1,33 @@
-"""The report's tables, from its stored measures: one definition serves the page, the PDF and the CSVs."""
+"""The report's tables, from its stored measures: one definition serves the page, the PDF and the CSVs.
 
+Every count goes into a table through `show(key, value)`, under a key that names the figure (the
+same figure keeps its key wherever it appears, as "missing.episodes" does in its table and in the
+headline). In the LSCB report that is where suppression happens: a first pass collects every
+published figure, reporting/suppression.py decides which to withhold, and a second pass shows them.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from cases.models import ClosureReason, RiskLevel
+from reporting.suppression import PRIMARY, SECONDARY, Relation, withhold
 
 LEVEL_LABELS = dict(RiskLevel.choices)
 SUPPRESSED = "<5"
+# Withheld although not small, so that a small count cannot be worked out from it.
+WITHHELD = "[c]"
+WITHHELD_NOTE = "[c]: withheld so that a count under 5 cannot be worked out from the other figures."
+TREND_SERIES = {
+    "concerns": "flow.new_concerns",
+    "missing_episodes": "missing.episodes",
+    "cases_opened": "flow.cases_opened",
+}
+
+ACTION_COLUMNS = ("created", "completed", "on_time", "overdue", "escalated")
+THEMES = (("Category", "category"), ("Age band", "age_band"), ("Gender", "gender"), ("Placement", "placement"))
+
+Show = Callable[[str, object], object]
 
 
 @dataclass(frozen=True)
@@ -21,6 +43,19 @@ def suppress(value):
     if isinstance(value, int) and 0 < value < 5:
         return SUPPRESSED
     return value
+
+
+# The key of each headline figure where a table shows the same figure.
+HEADLINE_CELLS = {
+    "new_concerns": "flow.new_concerns",
+    "cases_opened": "flow.cases_opened",
+    "open_high": "risk.end.high",
+    "missing_episodes": "missing.episodes",
+    "children_missing": "missing.children",
+    "frequent_missing": "missing.frequent",
+    "rhi_within_72h": "rhi.within_72h",
+    "serafs_confirmed": "serafs.confirmed",
+}
 
 
 def headline(data: dict) -> list[tuple[str, str, int]]:
@@ -39,15 +74,120 @@ def headline(data: dict) -> list[tuple[str, str, int]]:
     ]
 
 
-def build(data: dict, *, lscb: bool = False) -> list[Table]:
-    s = suppress if lscb else (lambda v: v)
+def _plain(key: str, value):
+    return value
+
+
+def presenter(data: dict, *, lscb: bool) -> Show:
+    """How each figure is shown: as it is, or for the LSCB report with small counts and the figures
+    that would give them away withheld."""
+    if not lscb:
+        return _plain
+    published: dict[str, int] = {}
+
+    def record(key: str, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            published[key] = value
+        return value
+
+    _build(data, show=record, lscb=True)
+    headline_rows(data, show=record, lscb=True)
+    hidden, relations = _relations(data, published)
+    decided = withhold(published | hidden, relations, set(published))
+
+    def show(key: str, value):
+        mark = decided.get(key)
+        return SUPPRESSED if mark == PRIMARY else WITHHELD if mark == SECONDARY else value
+
+    return show
+
+
+def _months(year: int, month: int, count: int) -> list[str]:
+    """`count` months as "YYYY-MM" from the given one; a negative month counts back across years."""
+    index = year * 12 + month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index, index + count)]
+
+
+def _relations(data: dict, published: dict[str, int]) -> tuple[dict[str, int], list[Relation]]:
+    """The figures a reader can work out from the published ones (values not shown), and how they relate."""
+    hidden: dict[str, int] = {}
+    relations: list[Relation] = []
+
+    def derived(key: str, value: int, total: str, *parts: str) -> None:
+        hidden[key] = value
+        relations.append(Relation(total, (*parts, key)))
+
+    rhi = data["rhi"]
+    derived("rhi.late", rhi["completed"] - rhi["within_72h"], "rhi.completed", "rhi.within_72h")
+    derived("rhi.not_offered", rhi["returns"] - rhi["offered"], "rhi.returns", "rhi.offered")
+    derived("rhi.offered_not_completed", rhi["offered"] - rhi["completed"], "rhi.offered", "rhi.completed")
+    missing = data["missing"]
+    derived(
+        "missing.not_looked_after",
+        missing["children"] - missing["looked_after_children"],
+        "missing.children",
+        "missing.looked_after_children",
+    )
+    for agency, row in data["actions"].items():
+        derived(
+            f"actions.{agency}.late",
+            row["completed"] - row["on_time"],
+            f"actions.{agency}.completed",
+            f"actions.{agency}.on_time",
+        )
+    # Gender and age band each divide the same children: either total gives the other away.
+    hidden["themes.children"] = sum(data["themes"]["gender"].values())
+    for group in ("gender", "age_band"):
+        relations.append(Relation("themes.children", tuple(f"themes.{group}.{k}" for k in data["themes"][group])))
+    # The months of this period (and of the previous one, in the headline) add up to its totals.
+    trend_months = {row["month"] for row in data["trend"]}
+    start, end = (date.fromisoformat(data["period"][k]) for k in ("start", "end"))
+    length = (end.year - start.year) * 12 + end.month - start.month + 1
+    for series, total in TREND_SERIES.items():
+        for months, key in (
+            (_months(start.year, start.month, length), total),
+            (_months(start.year, start.month - length, length), f"previous.{total}"),
+        ):
+            if key in published and set(months) <= trend_months:
+                relations.append(Relation(key, tuple(f"trend.{m}.{series}" for m in months)))
+    return hidden, relations
+
+
+def headline_rows(data: dict, *, show: Show = _plain, lscb: bool = False) -> list[dict]:
+    """The headline figures with the previous period's and the change (the change only where nothing is withheld)."""
+    previous = data.get("previous", {})
+    rows = []
+    for key, label, value in headline(data):
+        cell = HEADLINE_CELLS.get(key, f"headline.{key}")
+        before = previous.get(key)
+        rows.append(
+            {
+                "label": label,
+                "value": show(cell, value),
+                "previous": "–" if before is None else show(f"previous.{cell}", before),
+                "change": None if lscb or before is None else value - before,
+            }
+        )
+    return rows
+
+
+def build(data: dict, *, lscb: bool = False, show: Show | None = None) -> list[Table]:
+    return _build(data, show=show or presenter(data, lscb=lscb), lscb=lscb)
+
+
+def _build(data: dict, *, show: Show, lscb: bool) -> list[Table]:
+    s = show
     tables = [
         Table(
             "risk",
             "Open cases by risk level",
             ["Risk level", "Start of period", "End of period"],
             [
-                [LEVEL_LABELS.get(k, k), s(data["open_cases_start"].get(k, 0)), s(v)]
+                [
+                    LEVEL_LABELS.get(k, k),
+                    s(f"risk.start.{k}", data["open_cases_start"].get(k, 0)),
+                    s(f"risk.end.{k}", v),
+                ]
                 for k, v in data["open_cases_end"].items()
             ],
         ),
@@ -55,19 +195,19 @@ def build(data: dict, *, lscb: bool = False) -> list[Table]:
             "moves",
             "Confirmed changes in risk level",
             ["Direction", "Cases"],
-            [[k.capitalize(), s(v)] for k, v in data["risk_moves"].items()],
+            [[k.capitalize(), s(f"moves.{k}", v)] for k, v in data["risk_moves"].items()],
         ),
         Table(
             "flow",
             "Concerns, referrals and closures",
             ["Measure", "Number"],
             [
-                ["New concerns", s(data["new_concerns"])],
-                ["New referrals", s(data["new_referrals"])],
-                ["Cases opened", s(data["cases_opened"])],
+                ["New concerns", s("flow.new_concerns", data["new_concerns"])],
+                ["New referrals", s("flow.new_referrals", data["new_referrals"])],
+                ["Cases opened", s("flow.cases_opened", data["cases_opened"])],
             ]
             + [
-                [f"Closed: {dict(ClosureReason.choices).get(k, k or 'no reason')}", s(v)]
+                [f"Closed: {dict(ClosureReason.choices).get(k, k or 'no reason')}", s(f"flow.closed.{k}", v)]
                 for k, v in data["closures"].items()
             ],
         ),
@@ -76,14 +216,20 @@ def build(data: dict, *, lscb: bool = False) -> list[Table]:
             "Missing children and return home interviews",
             ["Measure", "Number"],
             [
-                ["Missing episodes", s(data["missing"]["episodes"])],
-                ["Children missing", s(data["missing"]["children"])],
-                ["Looked-after children missing", s(data["missing"]["looked_after_children"])],
-                ["Frequently missing children (3+ in 90 days)", s(data["frequent_missing_children"])],
-                ["Returns in the period", s(data["rhi"]["returns"])],
-                ["Interviews offered", s(data["rhi"]["offered"])],
-                ["Interviews completed", s(data["rhi"]["completed"])],
-                ["Completed within 72 hours", s(data["rhi"]["within_72h"])],
+                ["Missing episodes", s("missing.episodes", data["missing"]["episodes"])],
+                ["Children missing", s("missing.children", data["missing"]["children"])],
+                [
+                    "Looked-after children missing",
+                    s("missing.looked_after_children", data["missing"]["looked_after_children"]),
+                ],
+                [
+                    "Frequently missing children (3+ in 90 days)",
+                    s("missing.frequent", data["frequent_missing_children"]),
+                ],
+                ["Returns in the period", s("rhi.returns", data["rhi"]["returns"])],
+                ["Interviews offered", s("rhi.offered", data["rhi"]["offered"])],
+                ["Interviews completed", s("rhi.completed", data["rhi"]["completed"])],
+                ["Completed within 72 hours", s("rhi.within_72h", data["rhi"]["within_72h"])],
             ],
         ),
         Table(
@@ -91,9 +237,9 @@ def build(data: dict, *, lscb: bool = False) -> list[Table]:
             "Risk assessments (SERAF)",
             ["Measure", "Number"],
             [
-                ["Completed", s(data["serafs"]["completed"])],
-                ["Confirmed", s(data["serafs"]["confirmed"])],
-                ["Open cases overdue for review", s(data["serafs"]["overdue_review"])],
+                ["Completed", s("serafs.completed", data["serafs"]["completed"])],
+                ["Confirmed", s("serafs.confirmed", data["serafs"]["confirmed"])],
+                ["Open cases overdue for review", s("serafs.overdue_review", data["serafs"]["overdue_review"])],
             ],
         ),
         Table(
@@ -108,7 +254,7 @@ def build(data: dict, *, lscb: bool = False) -> list[Table]:
             "Actions by agency",
             ["Agency", "Created", "Completed", "On time", "Overdue at end", "Escalated"],
             [
-                [agency, s(r["created"]), s(r["completed"]), s(r["on_time"]), s(r["overdue"]), s(r["escalated"])]
+                [agency, *(s(f"actions.{agency}.{k}", r[k]) for k in ACTION_COLUMNS)]
                 for agency, r in data["actions"].items()
             ],
         ),
@@ -116,34 +262,35 @@ def build(data: dict, *, lscb: bool = False) -> list[Table]:
             "referrals",
             "Intervention referrals by provider",
             ["Provider", "Referrals"],
-            [[k, s(v)] for k, v in data["referrals"].items()],
+            [[k, s(f"referrals.{k}", v)] for k, v in data["referrals"].items()],
         ),
         Table(
             "themes",
             "Themes: cases open in the period",
             ["Theme", "Group", "Cases"],
-            [["Category", k, s(v)] for k, v in data["themes"]["category"].items()]
-            + [["Age band", k, s(v)] for k, v in data["themes"]["age_band"].items()]
-            + [["Gender", k.replace("_", " "), s(v)] for k, v in data["themes"]["gender"].items()]
-            + [["Placement", k.replace("_", " "), s(v)] for k, v in data["themes"]["placement"].items()],
+            [
+                [theme, k.replace("_", " "), s(f"themes.{group}.{k}", v)]
+                for theme, group in THEMES
+                for k, v in data["themes"][group].items()
+            ],
         ),
         Table(
             "places",
             "Places of concern most linked",
             ["Place", "Kind", "Children linked"],
-            [[p["place"], p["kind"], s(p["links"])] for p in data["places"]],
+            [[p["place"], p["kind"], s(f"places.{i}", p["links"])] for i, p in enumerate(data["places"])],
         ),
         Table(
             "disruption",
             "Disruption activity by agency",
             ["Agency", "Activities"],
-            [[k, s(v)] for k, v in data["disruption"].items()],
+            [[k, s(f"disruption.{k}", v)] for k, v in data["disruption"].items()],
         ),
         Table(
             "trend",
             "12-month trend",
             ["Month", "Concerns", "Missing episodes", "Cases opened"],
-            [[t["month"], s(t["concerns"]), s(t["missing_episodes"]), s(t["cases_opened"])] for t in data["trend"]],
+            [[t["month"], *(s(f"trend.{t['month']}.{k}", t[k]) for k in TREND_SERIES)] for t in data["trend"]],
         ),
     ]
     if not lscb:

@@ -16,7 +16,7 @@ from meetings.models import Action, ActionStatus
 from met.audit import audit
 from met.concurrency import StaleEditError
 from met.csv import csv_response
-from reporting import charts, metrics, services, tables
+from reporting import metrics, services, tables
 from reporting.forms import CommentaryForm, RagForm, ReissueForm, RequestReportForm
 from reporting.models import PlanAction, Priority, RagUpdate, Report, ReportStatus
 
@@ -85,11 +85,7 @@ def report_detail(request, pk: int):
     context = {"report": report, "replaces": services.replaced_issue(report) if report.is_reissue else None}
     if report.status in BUILT:
         context.update(
-            headline=services._headline_rows(report),
-            tables=tables.build(report.data, lscb=report.is_lscb),
-            trend_chart=charts.trend_chart(report.data["trend"]),
-            risk_chart=charts.risk_chart(report.data["open_cases_start"], report.data["open_cases_end"]),
-            plan=services.plan_summary() if report.is_lscb else None,
+            services.presentation(report),
             form=CommentaryForm(instance=report, initial={"version": report.version}),
         )
     if request.headers.get("HX-Request") and report.status == ReportStatus.BUILDING and not report.build_stalled:
