@@ -1,14 +1,25 @@
+import logging
+
+from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
+
+logger = logging.getLogger(__name__)
+
+# Used only while the shared cache cannot be reached.
+_fallback_cache = LocMemCache("api-throttle-fallback", {})
 
 
 class TokenRateThrottle(SimpleRateThrottle):
     """A rate limit per API token (per user for the browser session, per address otherwise).
 
     Per token rather than per user, so one busy integration cannot starve a person's other tools.
-    Counts live in Django's default cache: per process unless a shared cache is configured.
+    Counts live in Django's default cache, Redis when REDIS_URL is set (met/settings.py): shared by
+    every web process, so the limit holds however many workers serve the API. While Redis is down
+    each process counts on its own rather than failing the request or dropping the limit.
     """
 
     scope = "api"
@@ -25,3 +36,11 @@ class TokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"addr-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except RedisError as error:
+            logger.warning("Shared cache unreachable (%s): counting API requests per process", type(error).__name__)
+            self.cache = _fallback_cache
+            return super().allow_request(request, view)

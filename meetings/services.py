@@ -545,7 +545,7 @@ def feedback_email_body(feedback: Feedback) -> str:
 
 @transaction.atomic
 def feedback_send_email(*, actor: User, feedback: Feedback, request: HttpRequest | None = None) -> Feedback:
-    from django.core.mail import send_mail
+    from met.notifications import email_message
 
     _require_coordination(actor)
     recipient = feedback.lead_professional or feedback.case.lead_professional
@@ -553,9 +553,10 @@ def feedback_send_email(*, actor: User, feedback: Feedback, request: HttpRequest
         raise ValidationError(
             "This case has no active lead professional to send feedback to. Record how feedback was given instead."
         )
-    body = feedback_email_body(feedback)
-    transaction.on_commit(
-        lambda: send_mail(f"MET Hub: MEOG feedback for {feedback.case.reference}", body, None, [recipient.email])
+    email_message(
+        recipient=recipient,
+        subject=f"MET Hub: MEOG feedback for {feedback.case.reference}",
+        body=feedback_email_body(feedback),
     )
     return feedback_mark_sent(
         actor=actor,

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Reachable with a password alone: enough to finish signing in, or to leave.
@@ -37,3 +38,26 @@ class TwoFactorMiddleware:
             # Remember for this session, so an unenrolled user is not re-checked on every page.
             request.session["met_2fa_not_needed"] = True
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in person sees, and nothing the API answers, is kept by a browser or proxy cache.
+
+    Children's records must not outlive the session in a shared computer's cache or back/forward
+    history, so every such response says no-store (and Pragma: no-cache for HTTP/1.0 proxies). The
+    rule is by who asks rather than by page, so a new page cannot forget it. Static files are public
+    and keep their long cache lifetimes (whitenoise serves them before this runs anyway).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response

@@ -220,6 +220,63 @@ class Notification(models.Model):
         return self.subject
 
 
+class EmailKind(models.TextChoices):
+    NOTIFICATION = "notification", "Notification"
+    INVITATION = "invitation", "Invitation"
+    MESSAGE = "message", "Message"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class OutboxEmail(models.Model):
+    """An e-mail to send, written in the same transaction as the record it is about.
+
+    A worker sends it once that transaction commits; when the broker is down, or sending fails, or a
+    worker dies mid-send, the periodic sweep (met.notifications.deliver_due) sends it later. Whoever
+    sends first claims the row with a conditional UPDATE, so each e-mail goes out once.
+    """
+
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Only a notification's e-mail has one: its text comes from the notification when it is sent.
+    notification = models.OneToOneField(
+        Notification, null=True, blank=True, on_delete=models.PROTECT, related_name="email"
+    )
+    # Who sent an invitation. Its link holds a password-setting token, so it is made when the e-mail
+    # is sent and never stored.
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A message's text, fixed when it was written (blank for the other kinds).
+    subject = models.CharField(max_length=250, blank=True)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Not before then: the next retry after a failure, or the end of a sender's lease on the row, so that
+    # a worker killed mid-send leaves the e-mail to be retried once the lease runs out.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The exception's class only: messages can quote addresses or text.
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(status="pending"), name="met_outbox_pending_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} e-mail #{self.pk} to {self.recipient_id} ({self.status})"
+
+
 class NonWorkingDay(models.Model):
     """A one-off day off for everyone (say, an extra bank holiday), added by a system admin."""
 

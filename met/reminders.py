@@ -1,8 +1,9 @@
 """Sending a reminder or escalation exactly once (DESIGN §6).
 
-`send_once` writes the Reminder row and the in-app notification in one transaction; the email is
-queued only when that transaction commits. A second sweep that reaches the same reminder, at the
-same moment or after a crash and retry, hits the unique constraint and sends nothing.
+`send_once` writes the Reminder row, the in-app notification and its pending e-mail (the outbox,
+met/notifications.py) in one transaction; the e-mail is sent once that commits, or by the outbox
+sweep if the broker could not take it. A second sweep that reaches the same reminder, at the same
+moment or after a crash and retry, hits the unique constraint and sends nothing.
 """
 
 from django.db import IntegrityError, transaction

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "met.middleware.TwoFactorMiddleware",
+    "met.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -266,6 +267,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent SMTP server counts as a failure (and the outbox retries): far below the
+# outbox's lease, so a slow send is never taken over and sent twice.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MET Hub <met-hub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here.
@@ -275,11 +279,29 @@ MET_BASE_URL = os.environ.get("MET_BASE_URL", "http://localhost:8000").rstrip("/
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and urlparse(REDIS_URL).scheme not in {"redis", "rediss"}:
     raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, got {REDIS_URL!r}.")
+# The cache holds the API's rate-limit counts (api/throttling.py): shared by every web process when
+# there is Redis, so the promised limit per token is the real one. Short timeouts: a Redis that does
+# not answer must not hold up requests (the throttle then counts per process until it is back).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "met",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# Nothing in the app waits for a task's result, and queuing a task that keeps one first subscribes to
+# the result store, which during a Redis outage blocks the request for 20 seconds before failing. The
+# periodic sweeps keep theirs (met/tasks.py), for an operator asking what a run did.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
@@ -287,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "met.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "refresh-frequent-missing": {"task": "cases.tasks.refresh_frequent_missing_flags", "schedule": timedelta(hours=1)},
     "sweep-reminders": {"task": "met.tasks.sweep_reminders", "schedule": timedelta(minutes=15)},
+    # E-mails the broker never took (Redis was down), that failed, or whose worker died mid-send.
+    "send-pending-emails": {"task": "met.tasks.send_pending_emails", "schedule": timedelta(minutes=5)},
     "sweep-escalations": {"task": "met.tasks.sweep_escalations", "schedule": crontab(hour=7, minute=0)},
     # Daily at 06:30; the task builds last month's report only on the first working day, and only once.
     "monthly-reports": {"task": "reporting.tasks.build_monthly_report", "schedule": crontab(hour=6, minute=30)},

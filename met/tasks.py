@@ -2,37 +2,41 @@ from celery import shared_task
 from django.core.management import call_command
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3, ignore_result=False)
 def clear_expired_sessions() -> str:
     """Remove expired sessions, so an idle-timed-out session cannot linger in the database."""
     call_command("clearsessions")
     return "ok"
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# The outbox row carries the retry state (attempts, back-off, lease), so these tasks do not retry
+# themselves, and nobody reads their results: storing none also means queuing them never has to
+# reach the result store.
+@shared_task(acks_late=True, ignore_result=True)
+def send_email(email_id: int) -> bool:
+    """Send one e-mail from the outbox. Safe to run twice, or alongside the sweep: it goes out once."""
+    from met.notifications import deliver
+
+    return deliver(email_id=email_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_pending_emails() -> int:
+    """Every few minutes: whatever the outbox still holds (queued while the broker was down, failed, or
+    left by a worker that died mid-send)."""
+    from met.notifications import deliver_due
+
+    return deliver_due()
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def send_notification_email(notification_id: int) -> bool:
-    """Email one notification. Safe to run twice: a notification already emailed is not sent again."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.db import transaction
-    from django.utils import timezone
+    """Tasks queued before the outbox existed, still in the broker after an upgrade."""
+    from met.models import OutboxEmail
+    from met.notifications import deliver
 
-    from met.models import Notification
-
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
-        )
-        if notification is None or notification.emailed_at is not None or not notification.recipient.is_active:
-            return False
-        link = f"{settings.MET_BASE_URL}{notification.link}" if notification.link else ""
-        body = f"{notification.body}\n\n{link}\n\nWhy you got this: {notification.reason}\n\nMET Hub".replace(
-            "\n\n\n\n", "\n\n"
-        )
-        send_mail(f"MET Hub: {notification.subject}", body, None, [notification.recipient.email])
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
+    email = OutboxEmail.objects.filter(notification_id=notification_id).first()
+    return email is not None and deliver(email_id=email.pk)
 
 
 def _run_sweeps(names: list[str]) -> dict[str, int]:
@@ -44,13 +48,13 @@ def _run_sweeps(names: list[str]) -> dict[str, int]:
     return {name: sweeps[name]() for name in names}
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, ignore_result=False)
 def sweep_reminders() -> dict[str, int]:
     """Every 15 minutes: reminders that are due. Safe to run twice at once, or again after a crash."""
     return _run_sweeps(["rhi", "actions", "feedback"])
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, ignore_result=False)
 def sweep_escalations() -> dict[str, int]:
     """Daily: escalations up the management line, and risk reviews falling due."""
     return _run_sweeps(["actions", "feedback", "reviews"])

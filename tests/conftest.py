@@ -24,6 +24,17 @@ def _celery_in_process():
     app.conf.task_always_eager = was
 
 
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings):
+    """Each test gets an empty in-memory cache, even when REDIS_URL points the app's cache at Redis:
+    that one is shared with the other test processes, and clearing it would flush the broker's
+    database under a running worker. tests/api/test_throttle_shared.py uses Redis on purpose."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo_data(db):
     """The demo agencies and accounts exactly as `make run` creates them."""

@@ -2,20 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from met import services
+from met import notifications, services
 from met.access import agencies_visible_to, get_agency_for_admin, get_user_for_admin, users_visible_to
 from met.forms import AgencyEditForm, AgencyForm, NonWorkingDayForm, UserCreateForm, UserEditForm, UserFilterForm
 from met.models import NonWorkingDay
@@ -36,17 +30,7 @@ def _require_system_admin(user) -> None:
 
 def send_invitation(request, user) -> None:
     """Email a one-time link with which the new person chooses their own password."""
-    link = request.build_absolute_uri(
-        reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    )
-    body = render_to_string("account/email/invitation.txt", {"user": user, "link": link, "inviter": request.user})
-    send_mail("Your MET Hub account", body, None, [user.email])
+    notifications.email_invitation(user=user, inviter=request.user)
 
 
 @login_required

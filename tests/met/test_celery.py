@@ -68,23 +68,14 @@ def test_it_schedules_the_session_sweep():
     assert "met.tasks.clear_expired_sessions" in app.tasks
 
 
-@needs_redis
-@pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_runs_the_reminder_sweep_on_a_real_worker_over_redis():
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def overdue_police_action():
+    """An action owned by the police practitioner, two weeks overdue: due a reminder and both escalations."""
     from cases import services as case_services
     from cases.models import Category
     from meetings import services as meeting_services
     from meetings.models import Action
-    from met import demo
-    from met.models import Reminder, User
-    from met.tasks import sweep_reminders
+    from met.models import User
 
-    demo.seed_accounts()
     police, coordinator = (
         User.objects.get(email="practitioner.police@example.org"),
         User.objects.get(email="coordinator@example.org"),
@@ -109,6 +100,19 @@ def test_it_runs_the_reminder_sweep_on_a_real_worker_over_redis():
         actor=coordinator, case=case, description="Visit", owner=police, due_date=timezone.localdate()
     )
     Action.objects.filter(pk=action.pk).update(due_date=timezone.localdate() - timedelta(days=14))
+    return action
+
+
+@needs_redis
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_runs_the_reminder_sweep_on_a_real_worker_over_redis():
+    from met import demo
+    from met.models import Reminder
+    from met.tasks import sweep_reminders
+
+    demo.seed_accounts()
+    overdue_police_action()
 
     app.conf.task_always_eager = False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
