@@ -7,6 +7,8 @@
 - A restricted case ignores agency involvement: only people named on it (and its lead
   professional), coordinators and chairs.
 - Agency and system admins see no case content through those roles.
+- Whoever logged a concern sees that concern, its triage outcome and the feedback on it, and nothing
+  else of the case unless one of the rules above lets them see the case.
 A case the user may not see is a 404, exactly like one that does not exist; one they may see but
 not change is a 403.
 """
@@ -16,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from cases.models import Case, MissingEpisode
+from cases.models import Case, Concern, MissingEpisode
 from met.models import User
 
 
@@ -30,6 +32,11 @@ def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
     )
     # On a restricted case agency involvement counts for nothing: only the people named on it.
     return granted.filter(Q(is_restricted=False) | Q(restricted_to=user) | Q(lead_professional=user)).distinct()
+
+
+def may_see_restricted(user: User, case: Case) -> bool:
+    """On a restricted case only the people named on it, its lead professional, coordinators and chairs."""
+    return user.sees_all_cases or user.pk == case.lead_professional_id or case.restricted_to.filter(pk=user.pk).exists()
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -71,3 +78,27 @@ def get_episode_for_user(user: User, pk: int, *, write: bool = False) -> Missing
     # The episode belongs to its case: the case's rule decides.
     get_case_for_user(user, episode.case_id, write=write)
     return episode
+
+
+def concerns_visible_to(user: User) -> QuerySet[Concern]:
+    """Concerns on cases the user may see, and the concerns they logged themselves."""
+    if user.sees_all_cases:
+        return Concern.objects.all()
+    if not user.is_practitioner or not user.is_active:
+        return Concern.objects.none()
+    return Concern.objects.filter(Q(case__in=cases_visible_to(user).values("pk")) | Q(logged_by=user))
+
+
+def get_concern_for_user(user: User, pk: int, *, write: bool = False) -> Concern:
+    """A concern the user logged or whose case they see; writing to it (triage) is the coordinator's."""
+    try:
+        concern = (
+            concerns_visible_to(user)
+            .select_related("case__child", "logged_by", "source_agency", "category", "triaged_by")
+            .get(pk=pk)
+        )
+    except Concern.DoesNotExist:
+        raise Http404("No such concern.") from None
+    if write:
+        require_coordination(user)
+    return concern

@@ -16,6 +16,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import missing
+from cases.access import cases_visible_to, may_see_restricted
 from cases.models import (
     Case,
     CaseGroupObjectPermission,
@@ -126,8 +127,9 @@ def sync_user_permissions(case: Case) -> None:
     """Give people their own permissions on the case for the reasons they have one, and no others.
 
     View and change: the lead professional and the people named on a restricted case.
-    View only: whoever logged a concern on it (so they can follow their referral), and the owners of
-    its actions (DESIGN §3).
+    View only: the owners of its actions (DESIGN §3).
+    Logging a concern is not a reason: the person who logged it follows that concern, its triage
+    outcome and feedback on the concern's own page (cases.access.get_concern_for_user), not the case.
     Recomputed from the reasons each time, so a former lead loses access when they stop leading.
     """
     from cases.models import CaseUserObjectPermission
@@ -136,10 +138,7 @@ def sync_user_permissions(case: Case) -> None:
     for user_id in [case.lead_professional_id, *case.restricted_to.values_list("pk", flat=True)]:
         if user_id:
             wanted.setdefault(user_id, set()).update(CASE_PERMS)
-    for user_id in [
-        *case.concerns.values_list("logged_by_id", flat=True),
-        *case.actions.values_list("owner_id", flat=True),
-    ]:
+    for user_id in case.actions.values_list("owner_id", flat=True):
         wanted.setdefault(user_id, set()).add("view_case")
     held: dict[int, set[str]] = {}
     for user_id, codename in CaseUserObjectPermission.objects.filter(content_object=case).values_list(
@@ -209,11 +208,17 @@ def concern_log(
 
 
 def _notify_loggers(concerns, *, subject: str, body: str, case: Case) -> None:
+    """Tell each person who logged one of the concerns what became of it. `body` names the case as
+    {case} ("case MET-…") or {ref} (" MET-…"): only someone who may see the case learns its reference;
+    the others hear the outcome (DESIGN §3)."""
     for concern in concerns:
+        sees_case = cases_visible_to(concern.logged_by).filter(pk=case.pk).exists()
         notify(
             recipient=concern.logged_by,
             subject=subject,
-            body=body,
+            body=body.format(
+                case=f"case {case.reference}" if sees_case else "a case", ref=f" {case.reference}" if sees_case else ""
+            ),
             link=reverse("concern_detail", args=[concern.pk]),
             reason="You logged this concern.",
         )
@@ -259,7 +264,9 @@ def case_open(
     _notify_loggers(
         pending,
         subject="Your concern: a MET case has been opened",
-        body=f"The MET coordinator has opened case {case.reference} for the concern you logged. The lead agency is {lead_agency.name}.",
+        body="The MET coordinator has opened {case} for the concern you logged. The lead agency is "
+        + lead_agency.name.replace("{", "{{").replace("}", "}}")
+        + ".",
         case=case,
     )
     return case
@@ -289,7 +296,9 @@ def case_close(*, actor: User, case: Case, reason: str, note: str = "", request:
     _notify_loggers(
         pending,
         subject="Your concern has been reviewed",
-        body=f"The MET coordinator reviewed the concern you logged and closed it: {ClosureReason(reason).label}.",
+        body=f"The MET coordinator reviewed the concern you logged and closed it: {ClosureReason(reason).label}.".replace(
+            "{", "{{"
+        ).replace("}", "}}"),
         case=case,
     )
     return case
@@ -311,7 +320,7 @@ def concern_acknowledge(*, actor: User, concern: Concern, request: HttpRequest |
     _notify_loggers(
         [concern],
         subject="Your concern has been added to the child's case",
-        body=f"The MET coordinator has added the concern you logged to open case {concern.case.reference}.",
+        body="The MET coordinator has added the concern you logged to the child's open case{ref}.",
         case=concern.case,
     )
     return concern
@@ -384,9 +393,24 @@ def case_update(
         case.categories.set(many["categories"])
     if "restricted_to" in many:
         case.restricted_to.set(many["restricted_to"])
+    if case.is_restricted:
+        _check_action_owners_named(case)
     sync_user_permissions(case)
     _child_audit(actor, "case.update", case, case, request, {"fields": changed})
     return case
+
+
+def _check_action_owners_named(case: Case) -> None:
+    """Restricting a case must not hide it from someone who still has open work on it."""
+    owners = {action.owner for action in case.actions.filter(status="open").select_related("owner")}
+    unnamed = sorted(o.full_name for o in owners if not may_see_restricted(o, case))
+    if unnamed:
+        raise ValidationError(
+            {
+                "restricted_to": f"{', '.join(unnamed)} {'owns' if len(unnamed) == 1 else 'own'} an open action on this case. "
+                "Name them too, or complete or cancel the action first."
+            }
+        )
 
 
 @transaction.atomic

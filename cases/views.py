@@ -12,13 +12,14 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import services
 from cases.access import (
     can_change_case,
     cases_visible_to,
     get_case_for_user,
+    get_concern_for_user,
     get_episode_for_user,
     require_coordination,
 )
@@ -156,29 +157,23 @@ def concern_log_for_case(request, pk: int):
     )
 
 
-def _get_concern_for_user(user, pk: int) -> Concern:
-    try:
-        concern = Concern.objects.select_related(
-            "case__child", "logged_by", "source_agency", "category", "triaged_by"
-        ).get(pk=pk)
-    except Concern.DoesNotExist:
-        raise Http404("No such concern.") from None
-    get_case_for_user(user, concern.case_id)
-    return concern
-
-
 @login_required
+@require_safe
 def concern_detail(request, pk: int):
     require_case_role(request.user)
-    concern = _get_concern_for_user(request.user, pk)
+    concern = get_concern_for_user(request.user, pk)
     _audit_view(request, concern.case, "concern")
-    return render(request, "cases/concern_detail.html", {"concern": concern, "case": concern.case})
+    sees_case = cases_visible_to(request.user).filter(pk=concern.case_id).exists()
+    return render(
+        request, "cases/concern_detail.html", {"concern": concern, "case": concern.case, "sees_case": sees_case}
+    )
 
 
 # --- triage ---------------------------------------------------------------------------------
 
 
 @login_required
+@require_safe
 def triage_inbox(request):
     require_coordination(request.user)
     concerns = (
@@ -233,7 +228,7 @@ def case_close(request, pk: int):
 @require_POST
 def concern_acknowledge(request, pk: int):
     require_coordination(request.user)
-    concern = _get_concern_for_user(request.user, pk)
+    concern = get_concern_for_user(request.user, pk, write=True)
     try:
         services.concern_acknowledge(actor=request.user, concern=concern, request=request)
     except ValidationError as error:
@@ -280,6 +275,7 @@ def _timeline(case: Case, now: datetime) -> list[dict]:
 
 
 @login_required
+@require_safe
 def case_detail(request, pk: int):
     require_case_role(request.user)
     case = get_case_for_user(
@@ -353,7 +349,7 @@ def child_edit(request, pk: int):
 @require_POST
 def case_note_add(request, pk: int):
     require_case_role(request.user)
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request.user, pk, write=True)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"], request=request)
@@ -423,6 +419,7 @@ def episode_edit(request, pk: int):
 
 
 @login_required
+@require_safe
 def rhi_overdue_list(request):
     require_case_role(request.user)
     now = timezone.now()
@@ -467,6 +464,7 @@ def filtered_cases(user, data: dict):
 
 
 @login_required
+@require_safe
 def case_list(request):
     require_case_role(request.user)
     form = CaseFilterForm(request.GET)
@@ -494,6 +492,7 @@ def _csv_safe(value) -> str:
 
 
 @login_required
+@require_safe
 def case_export(request):
     require_case_role(request.user)
     if not request.user.sees_all_cases:
@@ -572,6 +571,7 @@ def _parse_date(text: str):
 
 
 @login_required
+@require_safe
 def case_search(request):
     require_case_role(request.user)
     if "q" not in request.GET:
@@ -622,6 +622,7 @@ def case_search(request):
 
 
 @login_required
+@require_safe
 def case_access_log(request, pk: int):
     user = request.user
     if not (user.is_chair or user.is_system_admin):

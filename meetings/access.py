@@ -3,7 +3,8 @@
 - Coordinators and chairs see every meeting; an attendee sees the meetings they are invited to.
 - The agenda's child details are shown only after the viewer accepted the meeting's
   confidentiality statement; the coordinator and the chair of the meeting need not.
-- An action is seen by its owner and by whoever can see its case.
+- An action is seen by whoever can see its case, and by its owner unless the case is restricted and
+  they are not named on it.
 - A place or person of concern is seen by coordinators and chairs, by whoever recorded it, and by
   anyone who can see at least one case linked to it.
 """
@@ -63,11 +64,18 @@ def visible_items(user, items):
 
 
 def actions_visible_to(user) -> QuerySet[Action]:
+    """Actions on cases the user sees, and their own actions unless the case is restricted and they are
+    not named on it: an action shows its child, so it follows the case's rule (action_create refuses an
+    unnamed owner on a restricted case, and restricting a case refuses while one owns open work on it)."""
     if user.sees_all_cases:
         return Action.objects.all()
     if not user.has_case_role:
         return Action.objects.none()
-    return Action.objects.filter(Q(owner=user) | Q(case__in=cases_visible_to(user)))
+    return Action.objects.filter(
+        Q(case__in=cases_visible_to(user).values("pk"))
+        | Q(owner=user, case__isnull=True)
+        | Q(owner=user, case__is_restricted=False)
+    )
 
 
 def get_action_for_user(user, pk: int, *, write: bool = False) -> Action:

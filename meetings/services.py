@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.access import may_see_restricted
 from cases.models import Case, CaseStatus
 from meetings import agenda, escalation, quorum
 from meetings.models import (
@@ -338,6 +339,12 @@ def action_create(
         errors["owner"] = (
             f"{owner.full_name} works for {owner.agency.short_name}, which is not involved in this case. Involve the agency first, or choose someone else."
         )
+    elif case.is_restricted and not may_see_restricted(owner, case):
+        # Giving the action would show a restricted child to someone not named on the case. Naming
+        # them is the coordinator's deliberate, audited step on the case, not a side effect of this one.
+        errors["owner"] = (
+            f"This case is restricted and {owner.full_name} is not named on it. Name them on the case first, or choose someone who is."
+        )
     if case.status == CaseStatus.CLOSED:
         errors["description"] = "This case is closed."
     if errors:
@@ -589,13 +596,13 @@ def actions_sweep(*, today: date | None = None) -> int:
     done = _already_sent("action", Action, [a.pk for a in actions])
     sent = 0
     for action in actions:
-        ref = action.case.reference if action.case_id else "a case"
         for step in escalation.steps_for(
             due=action.due_date, today=today, responsible=action.owner, agency=action.owner_agency
         ):
             for recipient in step.recipients:
                 if (action.pk, step.key, recipient.pk) in done:
                     continue
+                ref, link = _case_named_for(recipient, action.case, action.get_absolute_url())
                 if step.key == escalation.REMINDER:
                     subject, reason = "Your action is due", "You own this action."
                     body = f"Your action on {ref} is due on {action.due_date:%-d %B %Y}: please complete it and record what was done."
@@ -611,10 +618,20 @@ def actions_sweep(*, today: date | None = None) -> int:
                     recipient=recipient,
                     subject=subject,
                     body=body,
-                    link=action.get_absolute_url(),
+                    link=link,
                     reason=reason,
                 )
     return sent
+
+
+def _case_named_for(recipient: User, case: Case | None, link: str) -> tuple[str, str]:
+    """How a reminder names the case: by reference, unless it is restricted and the recipient is not
+    named on it (a manager up the escalation line), who learns that work is overdue but not whose."""
+    if case is None:
+        return "a case", link
+    if case.is_restricted and not may_see_restricted(recipient, case):
+        return "a restricted case (ask the MET coordinator for details)", ""
+    return case.reference, link
 
 
 def feedback_sweep(*, today: date | None = None) -> int:
@@ -635,6 +652,7 @@ def feedback_sweep(*, today: date | None = None) -> int:
             for recipient in step.recipients:
                 if (record.pk, step.key, recipient.pk) in done:
                     continue
+                ref, _ = _case_named_for(recipient, record.case, "")
                 late = (
                     "is due today"
                     if step.key == escalation.REMINDER
@@ -647,7 +665,7 @@ def feedback_sweep(*, today: date | None = None) -> int:
                     recipient=recipient,
                     subject="Feedback to a professional "
                     + ("is due" if step.key == escalation.REMINDER else "is overdue"),
-                    body=f"Feedback to the lead professional on {record.case.reference} after {record.meeting} {late}.",
+                    body=f"Feedback to the lead professional on {ref} after {record.meeting} {late}.",
                     link=record.meeting.get_absolute_url() + "#feedback",
                     reason="Feedback goes to professionals within 2 working days of each MEOG meeting.",
                 )

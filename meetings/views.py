@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import cases_visible_to, get_case_for_user
 from meetings import quorum, services
@@ -47,7 +47,7 @@ from meetings.forms import (
     ReferralDecisionForm,
     RemoveItemForm,
 )
-from meetings.models import Action, ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section
+from meetings.models import ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section
 from met.access import require_case_role
 from met.audit import audit, audit_many
 from met.reminders import sent as sent_reminders
@@ -80,6 +80,7 @@ def _audit_children(request, meeting: Meeting, items, action: str) -> None:
 
 
 @login_required
+@require_safe
 def meeting_list(request):
     require_case_role(request.user)
     meetings = meetings_visible_to(request.user).select_related("chair").order_by("-date", "-starts_at")
@@ -123,6 +124,7 @@ def _agenda_sections(meeting: Meeting, user):
 
 
 @login_required
+@require_safe
 def meeting_detail(request, pk: int):
     require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
@@ -458,6 +460,7 @@ def _pdf(request, meeting: Meeting, *, template: str, filename: str, action: str
 
 
 @login_required
+@require_safe
 def meeting_pack_pdf(request, pk: int):
     require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
@@ -471,6 +474,7 @@ def meeting_pack_pdf(request, pk: int):
 
 
 @login_required
+@require_safe
 def meeting_minutes_pdf(request, pk: int):
     require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
@@ -507,11 +511,13 @@ def _action_list(request, actions, *, title: str, template_extra: dict | None = 
 
 
 @login_required
+@require_safe
 def my_actions(request):
-    return _action_list(request, Action.objects.filter(owner=request.user), title="Your actions")
+    return _action_list(request, actions_visible_to(request.user).filter(owner=request.user), title="Your actions")
 
 
 @login_required
+@require_safe
 def agency_actions(request):
     if not request.user.sees_all_cases:
         raise PermissionDenied("Only the MET coordinator and chairs see actions for every agency.")
@@ -535,6 +541,7 @@ def agency_actions(request):
 
 
 @login_required
+@require_safe
 def action_detail(request, pk: int):
     require_case_role(request.user)
     action = get_action_for_user(request.user, pk)
@@ -589,6 +596,8 @@ def action_complete(request, pk: int):
 @require_POST
 def action_cancel(request, pk: int):
     action = get_action_for_user(request.user, pk)
+    if not request.user.sees_all_cases:
+        raise PermissionDenied("Only the MET coordinator or a chair can cancel an action.")
     form = CancelActionForm(request.POST)
     if form.is_valid():
         try:
@@ -655,6 +664,7 @@ REGISTERS = {
 
 
 @login_required
+@require_safe
 def register_list(request, kind: str):
     require_case_role(request.user)
     spec = REGISTERS[kind]
@@ -693,7 +703,7 @@ def register_detail(request, kind: str, pk: int):
         if which == "link":
             link_form = LinkForm(request.POST)
             if link_form.is_valid():
-                case = get_case_for_user(request.user, link_form.cleaned_data["case"])
+                case = get_case_for_user(request.user, link_form.cleaned_data["case"], write=True)
                 try:
                     services.register_link(
                         actor=request.user, entry=entry, case=case, note=link_form.cleaned_data["note"], request=request

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 
+from met import services
 from met.concurrency import VersionedFormMixin
 from met.models import ROLE_HELP, Agency, AgencyKind, Role, User
 
@@ -35,8 +36,8 @@ class TokenForm(forms.Form):
 
 
 def role_choices(actor: User) -> list[tuple[str, str]]:
-    roles = [role for role in Role if actor.is_system_admin or role != Role.SYSTEM_ADMIN]
-    return [(role.value, role.label) for role in roles]
+    grantable = services.grantable_roles(actor)
+    return [(role.value, role.label) for role in Role if role.value in grantable]
 
 
 class UserFormBase(forms.ModelForm):
@@ -52,8 +53,22 @@ class UserFormBase(forms.ModelForm):
         self.actor = actor
         self.fields["roles"].choices = role_choices(actor)
         self.fields["roles"].item_hints = {role.value: text for role, text in ROLE_HELP.items()}
+        # Roles the person holds that this admin may not change are kept as they are, and said so.
+        self.kept_roles = set()
         if self.instance.pk:
-            self.fields["roles"].initial = [role.value for role in self.instance.roles]
+            held = {role.value for role in self.instance.roles}
+            self.fields["roles"].initial = [role for role in held if role in services.grantable_roles(actor)]
+            self.kept_roles = held - services.grantable_roles(actor)
+            if self.instance.pk == actor.pk:
+                # The page shows one's own roles as text; a hand-made POST that changes them is refused.
+                self.own_roles = held
+                self.fields["roles"].choices = Role.choices
+                self.fields["roles"].widget = forms.MultipleHiddenInput()
+                self.fields["roles"].initial = sorted(held)
+                self.kept_roles = set()
+        if self.kept_roles:
+            kept = ", ".join(Role(role).label.lower() for role in sorted(self.kept_roles))
+            self.fields["roles"].help_text = f"Also holds: {kept}. Only a system admin can grant or remove that role."
         agency = agency or (self.instance.agency if self.instance.pk else None)
         managers = User.objects.filter(is_active=True).select_related("agency")
         if agency is not None:
@@ -76,11 +91,18 @@ class UserFormBase(forms.ModelForm):
         self.fields["line_manager"].help_text = "Escalations of this person's overdue actions go to their line manager."
         self.fields["phone"].validators.append(phone_validator)
 
+    own_roles: set[str] | None = None
+
+    @property
+    def own_roles_display(self) -> str:
+        return ", ".join(Role(role).label for role in Role.values if role in (self.own_roles or ()))
+
     def clean_roles(self):
         roles = set(self.cleaned_data.get("roles") or [])
-        if Role.SYSTEM_ADMIN in roles and not self.actor.is_system_admin:
-            raise forms.ValidationError("Only a system admin can grant the system admin role.")
-        return roles
+        if self.own_roles is not None and roles != self.own_roles:
+            raise forms.ValidationError("You cannot change your own roles. Ask another system admin.")
+        # The whole set the account will hold: what was ticked, and what this admin may not change.
+        return roles | self.kept_roles
 
 
 class UserCreateForm(UserFormBase):

@@ -4,12 +4,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from met.audit import audit
 from met.concurrency import check_version
 from met.models import Agency, NonWorkingDay, Role, User
+from met.notifications import notify
 
 USER_PROFILE_FIELDS = ("full_name", "job_title", "phone", "line_manager")
 
@@ -55,18 +57,83 @@ def agency_update(
     return agency
 
 
-def _check_may_manage(actor: User, *, agency: Agency, roles: set[str], target: User | None = None) -> None:
-    """The account-management rules, in one place (DESIGN §3)."""
+# An agency admin's grants stay inside their agency and below case-wide sight: coordinators and
+# chairs see every child's case, so only a system admin makes one (DESIGN §3).
+AGENCY_ADMIN_GRANTS = frozenset({Role.PRACTITIONER.value, Role.AGENCY_ADMIN.value})
+
+
+def grantable_roles(actor: User) -> frozenset[str]:
+    """The roles this person may grant to, or take from, someone else."""
     if actor.is_system_admin:
+        return frozenset(Role.values)
+    if actor.is_agency_admin:
+        return AGENCY_ADMIN_GRANTS
+    return frozenset()
+
+
+def _role_labels(roles) -> str:
+    return ", ".join(Role(role).label.lower() for role in sorted(roles))
+
+
+def _check_may_manage(
+    actor: User, *, agency: Agency, roles: set[str], target: User | None = None, before: set[str] | None = None
+) -> None:
+    """The account-management rules, in one place (DESIGN §3).
+
+    `roles` is the whole set the account will hold and `before` what it holds now, so an agency admin
+    can edit the profile of someone who already holds a role they could not grant, without touching it.
+    """
+    before = before or set()
+    changed = set(roles) ^ before
+    if target is not None and target.pk == actor.pk and changed:
+        # Nobody widens (or quietly narrows) their own access: another admin makes the change.
+        raise ValidationError({"roles": "You cannot change your own roles. Ask another system admin."})
+    if not actor.is_system_admin:
+        if not actor.is_agency_admin:
+            raise PermissionDenied("Only agency admins and system admins manage accounts.")
+        if agency.pk != actor.agency_id:
+            raise PermissionDenied("Agency admins manage only their own agency's accounts.")
+        if target is not None and target.is_system_admin:
+            raise PermissionDenied("Only a system admin can change a system admin's account.")
+    refused = changed - grantable_roles(actor)
+    if refused:
+        raise PermissionDenied(f"Only a system admin can grant or remove the {_role_labels(refused)} role.")
+
+
+def _announce_role_changes(
+    *, actor: User | None, user: User, granted: set[str], revoked: set[str], request: HttpRequest | None
+) -> None:
+    """Every grant and revoke is an audit event of its own, and the person and the system admins hear of it."""
+    for action, roles in (("user.role_grant", granted), ("user.role_revoke", revoked)):
+        for role in sorted(roles):
+            audit(actor=actor, action=action, obj=user, request=request, detail={"role": role})
+    if not (granted or revoked):
         return
-    if not actor.is_agency_admin:
-        raise PermissionDenied("Only agency admins and system admins manage accounts.")
-    if agency.pk != actor.agency_id:
-        raise PermissionDenied("Agency admins manage only their own agency's accounts.")
-    if Role.SYSTEM_ADMIN in roles:
-        raise PermissionDenied("Only a system admin can grant the system admin role.")
-    if target is not None and target.is_system_admin:
-        raise PermissionDenied("Only a system admin can change a system admin's account.")
+    by = actor.full_name if actor is not None else "MET Hub"
+    changes = "; ".join(
+        part
+        for part in (
+            f"granted: {_role_labels(granted)}" if granted else "",
+            f"removed: {_role_labels(revoked)}" if revoked else "",
+        )
+        if part
+    )
+    link = reverse("user_detail", args=[user.pk])
+    notify(
+        recipient=user,
+        subject="Your MET Hub roles have changed",
+        body=f"{by} changed your roles ({changes}). If you did not expect this, tell your agency admin.",
+        link=reverse("account"),
+        reason="Your own account's roles changed.",
+    )
+    for admin in User.objects.filter(is_active=True, is_system_admin=True).exclude(pk=user.pk):
+        notify(
+            recipient=admin,
+            subject=f"Roles changed for {user.full_name}",
+            body=f"{by} changed the roles of {user.full_name} ({user.agency.short_name}): {changes}.",
+            link=link,
+            reason="System admins are told of every role grant and revoke.",
+        )
 
 
 def _check_line_manager(*, user: User | None, agency: Agency, line_manager: User | None) -> None:
@@ -109,6 +176,7 @@ def user_create(
     request: HttpRequest | None = None,
 ) -> User:
     """Create an account. Without a password it cannot log in until the invitation link is used."""
+    roles = set(roles)
     if actor is not None:
         _check_may_manage(actor, agency=agency, roles=roles)
     if not agency.is_active:
@@ -128,6 +196,8 @@ def user_create(
     user.save()
     user.groups.add(agency.group)
     audit(actor=actor, action="user.create", obj=user, request=request, detail={"roles": sorted(roles)})
+    if actor is not None:
+        _announce_role_changes(actor=actor, user=user, granted=roles, revoked=set(), request=request)
     return user
 
 
@@ -144,14 +214,13 @@ def user_update(
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     check_version(user, expected_version=expected_version, seen=seen)
-    _check_may_manage(actor, agency=user.agency, roles=roles, target=user)
-    if actor.pk == user.pk and user.is_system_admin and Role.SYSTEM_ADMIN not in roles:
-        raise ValidationError("You cannot remove your own system admin role; ask another system admin.")
+    roles = set(roles)
+    before_roles = {role.value for role in user.roles}
+    _check_may_manage(actor, agency=user.agency, roles=roles, target=user, before=before_roles)
     unknown = set(fields) - set(USER_PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     _check_line_manager(user=user, agency=user.agency, line_manager=fields.get("line_manager", user.line_manager))
-    before_roles = {role.value for role in user.roles}
     changed = [name for name, value in fields.items() if getattr(user, name) != value]
     for name, value in fields.items():
         setattr(user, name, value)
@@ -162,6 +231,9 @@ def user_update(
     if before_roles != roles:
         detail["roles"] = {"before": sorted(before_roles), "after": sorted(roles)}
     audit(actor=actor, action="user.update", obj=user, request=request, detail=detail)
+    _announce_role_changes(
+        actor=actor, user=user, granted=roles - before_roles, revoked=before_roles - roles, request=request
+    )
     return user
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.missing import overdue_rhi_filter
 from cases.models import Case, CaseStatus, MissingEpisode
@@ -79,6 +79,7 @@ def report_list(request):
 
 
 @login_required
+@require_safe
 def report_detail(request, pk: int):
     report = _get_report(request.user, pk)
     audit(actor=request.user, action="report.view", obj=report, request=request)
@@ -182,6 +183,7 @@ def report_retry(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_pdf(request, pk: int):
     report = _get_report(request.user, pk)
     if report.status not in BUILT:
@@ -204,6 +206,7 @@ def report_pdf(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_csv(request, pk: int, table: str):
     report = _get_report(request.user, pk)
     if report.status not in BUILT:
@@ -220,6 +223,7 @@ def report_csv(request, pk: int, table: str):
 
 
 @login_required
+@require_safe
 def dashboard(request):
     """This month so far, for coordinators and chairs; each figure links to the list behind it."""
     _require_oversight(request.user)
@@ -253,6 +257,7 @@ def dashboard(request):
 
 
 @login_required
+@require_safe
 def plan(request):
     _require_oversight(request.user)
     summary = services.plan_summary()
@@ -304,6 +309,7 @@ def _plan_row(action: PlanAction, update: RagUpdate | None) -> list:
 
 
 @login_required
+@require_safe
 def plan_export(request):
     _require_oversight(request.user)
     latest = services.plan_summary()["latest"]

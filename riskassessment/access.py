@@ -1,7 +1,8 @@
 """Who may see and change risk assessments: the case decides (cases/access.py), plus the workflow.
 
-Anyone who can see a case can read its assessments and start a draft. A draft can be changed by
-its author and by anyone who may change the case. A submitted or confirmed assessment is
+Anyone who can see a case can read its assessments; starting or changing a draft needs change
+permission on the case (a view-only user gets 403, DESIGN §3), so an author whose agency is no
+longer involved cannot go on editing their draft. A submitted or confirmed assessment is
 read-only for everyone; only coordinators and chairs confirm.
 """
 
@@ -25,8 +26,8 @@ def get_assessment_for_user(user, pk: int, *, write: bool = False) -> Assessment
             raise PermissionDenied(
                 "This assessment has been submitted and can no longer be changed. Start a new one to update it."
             )
-        if assessment.created_by_id != user.pk and not can_change_case(user, assessment.case):
-            raise PermissionDenied("Only the author of this draft, or someone who works on the case, can change it.")
+        if not can_change_case(user, assessment.case):
+            raise PermissionDenied("You can see this case but not change it, so you cannot change its assessments.")
     return assessment
 
 

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import cases_visible_to, get_case_for_user, require_coordination
 from cases.models import CaseStatus
@@ -41,7 +41,7 @@ def _audit_read(request, assessment, action="assessment.view"):
 def assessment_start(request, pk: int):
     """GET explains what happens; POST starts the draft (a copy of the last assessment, if any)."""
     require_case_role(request.user)
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request.user, pk, write=True)
     last = case.assessments.exclude(status=AssessmentStatus.DRAFT).first()
     drafts = case.assessments.filter(status=AssessmentStatus.DRAFT).select_related("created_by")
     if request.method == "POST":
@@ -109,7 +109,8 @@ def assessment_edit(request, pk: int):
 def assessment_score(request, pk: int):
     """The live score panel (HTMX): scores what is on the form now, saves nothing."""
     require_case_role(request.user)
-    assessment = get_assessment_for_user(request.user, pk)
+    # Part of editing the draft, so it needs what editing needs.
+    assessment = get_assessment_for_user(request.user, pk, write=True)
     form = AssessmentForm(request.POST, assessment=assessment)
     form.is_valid()
     data = dict(getattr(form, "cleaned_data", {}))
@@ -119,6 +120,7 @@ def assessment_score(request, pk: int):
 
 
 @login_required
+@require_safe
 def assessment_detail(request, pk: int):
     require_case_role(request.user)
     assessment = get_assessment_for_user(request.user, pk)
@@ -178,6 +180,7 @@ def assessment_confirm(request, pk: int):
 
 
 @login_required
+@require_safe
 def assessment_pdf(request, pk: int):
     from weasyprint import HTML
 
@@ -263,6 +266,7 @@ def referral_outcome(request, pk: int):
 
 
 @login_required
+@require_safe
 def reviews_due(request):
     require_case_role(request.user)
     today = timezone.localdate()

@@ -12,7 +12,13 @@ from api.exceptions import PossibleDuplicate, StaleWrite
 from api.filters import CaseFilter, ChildFilter, ConcernFilter, MissingEpisodeFilter
 from api.views.base import ApiViewSet, acting, expected_version, remap_errors
 from cases import services
-from cases.access import cases_visible_to, get_case_for_user, get_episode_for_user
+from cases.access import (
+    cases_visible_to,
+    concerns_visible_to,
+    get_case_for_user,
+    get_concern_for_user,
+    get_episode_for_user,
+)
 from cases.duplicates import possible_duplicates
 from cases.forms import CHILD_FIELDS
 from cases.models import Case, Child, Concern, MissingEpisode
@@ -173,16 +179,13 @@ class ConcernViewSet(ApiViewSet):
     audit_kind = "concern"
 
     def visible_queryset(self):
-        return _concern_queryset().filter(case__in=cases_visible_to(self.request.user).values("pk"))
+        return _concern_queryset().filter(pk__in=concerns_visible_to(self.request.user).values("pk"))
 
     def child_of(self, concern: Concern) -> int:
         return concern.case.child_id
 
     def retrieve(self, request, pk=None):
-        concern = _concern_queryset().filter(pk=pk).first()
-        if concern is None:
-            raise Http404("No such concern.")
-        get_case_for_user(request.user, concern.case_id)  # the concern belongs to its case: the case decides
+        concern = get_concern_for_user(request.user, pk)
         audit_read(request, concern, action="concern.view", child_id=concern.case.child_id)
         return self.respond(concern)
 

@@ -21,6 +21,7 @@ from meetings.access import (
     get_meeting_for_user,
     may_see_child_details,
     meetings_visible_to,
+    visible_items,
 )
 from meetings.models import Action, AgendaItem, Attendance, Decision, Meeting
 
@@ -82,7 +83,8 @@ class MeetingViewSet(ApiViewSet):
             .get(pk=meeting.pk)
         )
         visible = may_see_child_details(request.user, meeting)
-        items = _items(meeting) if visible else None
+        # The same rule as the web agenda: a restricted child stays hidden from anyone not named on it.
+        items = visible_items(request.user, _items(meeting)) if visible else None
         audit_read(request, meeting, action="meeting.view", child_id=None)
         if items:
             # Showing the agenda is a read of every child on it, as on the web page.

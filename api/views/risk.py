@@ -133,7 +133,7 @@ class AssessmentViewSet(ApiViewSet):
         serializer = s.AssessmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        case = get_case_for_user(request.user, data.pop("case"))
+        case = get_case_for_user(request.user, data.pop("case"), write=True)
         # One transaction: a draft whose first answers are refused is not left behind.
         with transaction.atomic(), acting(request):
             assessment = services.assessment_start(actor=request.user, case=case, request=request)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from met import notifications, services
@@ -34,6 +34,7 @@ def send_invitation(request, user) -> None:
 
 
 @login_required
+@require_safe
 def user_list(request):
     _require_admin(request.user)
     form = UserFilterForm(request.GET or None)
@@ -92,6 +93,7 @@ def user_create(request):
 
 
 @login_required
+@require_safe
 def user_detail(request, pk: int):
     _require_admin(request.user)
     target = get_user_for_admin(request.user, pk)
@@ -200,6 +202,7 @@ def user_resend_invitation(request, pk: int):
 
 
 @login_required
+@require_safe
 def agency_list(request):
     _require_system_admin(request.user)
     agencies = agencies_visible_to(request.user).select_related("senior_contact")
@@ -221,6 +224,7 @@ def agency_create(request):
 
 
 @login_required
+@require_safe
 def agency_detail(request, pk: int):
     _require_admin(request.user)
     agency = get_agency_for_admin(request.user, pk)

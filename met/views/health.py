@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
 def _database_ok() -> bool:
@@ -24,6 +25,7 @@ def _redis_ok() -> bool:
 
 
 @never_cache
+@require_safe
 def healthz(request):
     """For load balancers and monitoring: 200 when the services the app needs answer, 503 when not."""
     checks = {"database": "ok" if _database_ok() else "error"}

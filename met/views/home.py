@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from cases.access import cases_visible_to
 from cases.missing import overdue_rhi_filter
@@ -10,6 +11,7 @@ from met.models import Agency
 
 
 @login_required
+@require_safe
 def home(request):
     """One page, a section per role the user holds: each shows what that role does here."""
     user = request.user

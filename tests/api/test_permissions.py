@@ -334,11 +334,29 @@ def test_it_shows_the_agenda_only_after_the_confidentiality_statement(world, cli
 
 @pytest.mark.django_db
 def test_it_refuses_a_change_to_a_case_the_user_may_only_see(world, demo_data):
-    """Logging a concern lets a practitioner follow the case, not change it: 403, not 404."""
-    from tests.cases import make_case
+    """Owning an action lets a practitioner see the case, not change it: 403, not 404."""
+    from cases import services as case_services
+    from meetings import services as meeting_services
+    from tests.cases import agency, make_case
 
     school = user(SCHOOL)
-    followed = make_case(school, agencies=("Police",))
+    followed = make_case(agencies=("Police", "Education"))
+    meeting_services.action_create(
+        actor=user(COORDINATOR),
+        case=followed,
+        description="Speak to the head of year",
+        owner=school,
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
+    # Education stops working on the case; the school's action owner keeps sight of it, nothing more.
+    case_services.case_update(
+        actor=user(COORDINATOR),
+        case=followed,
+        expected_version=followed.version,
+        seen=None,
+        agencies_involved=[agency("Police")],
+    )
+    followed.refresh_from_db()
     _, key = services.token_create(user=school, name="t")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -354,6 +372,9 @@ def test_it_refuses_a_change_to_a_case_the_user_may_only_see(world, demo_data):
         format="json",
     )
     assert episode.status_code == 403
+    assessment = client.post("/api/v1/risk-assessments/", {"case": followed.pk}, format="json")
+    assert assessment.status_code == 403
+    assert not followed.assessments.exists()
 
 
 @pytest.mark.django_db

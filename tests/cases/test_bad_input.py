@@ -158,7 +158,8 @@ def test_it_offers_the_child_with_the_same_police_identifier_and_refuses_a_secon
     # already exists.") fails the form before cases.views.concern_log looks for possible duplicates:
     # a shared identifier never offers the existing child to pick (DESIGN §2).
     police = demo_data[POLICE]
-    log_referral(police, first_name="Ellie", last_name="Fernworth", police_number="HC-4471")
+    # Police work on Ellie's case, so the officer may be offered her (a referrer alone would not be).
+    make_case(police, agencies=("Police",), first_name="Ellie", last_name="Fernworth", police_number="HC-4471")
     client = login(police)
 
     offered = client.post(reverse("concern_log"), concern_post(child_police_number="HC-4471"))
@@ -177,8 +178,8 @@ def test_it_offers_the_child_with_the_same_police_identifier_and_refuses_a_secon
 
 def test_it_refuses_a_duplicate_choice_that_was_not_offered(demo_data, login):
     police = demo_data[POLICE]
-    # Same date of birth and a similar name: offered to the officer, who referred that child.
-    log_referral(police, first_name="Poppy", last_name="Quilfield", date_of_birth=date(2011, 5, 4))
+    # Same date of birth and a similar name: offered to the officer, whose agency works on that child's case.
+    make_case(police, agencies=("Police",), first_name="Poppy", last_name="Quilfield", date_of_birth=date(2011, 5, 4))
     hidden = log_referral(demo_data[COORDINATOR], first_name="Other", last_name="Childby")
     client = login(police)
     assert "Is this one of these children?" in text(client.post(reverse("concern_log"), concern_post()))

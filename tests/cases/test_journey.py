@@ -66,14 +66,22 @@ def test_it_carries_a_concern_from_logging_to_an_involved_agency(demo_data, logi
     assert case.status == CaseStatus.OPEN
     assert "Poppy Quillfield" not in coord.get(reverse("triage_inbox")).content.decode()
 
-    # The police officer is told, in the app and by email.
+    # The police officer is told, in the app and by email: the outcome, not the case, which Police do not work on.
     note = Notification.objects.get(recipient=police)
-    assert case.reference in note.body
+    assert "has opened a case for the concern you logged" in note.body
+    assert case.reference not in note.body
     assert [m.to for m in mail.outbox] == [[police.email]]
+    police_client = login(police)
+    assert (
+        "opened a case for this concern"
+        in police_client.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    )
 
-    # Health now sees the case; the school still gets a 404, as for a case that does not exist.
+    # Health now sees the case; the school and the police officer who referred it get a 404, as for a
+    # case that does not exist (DESIGN §3: the referrer follows their concern, not the case).
     assert login(health).get(case.get_absolute_url()).status_code == 200
     assert login(school).get(case.get_absolute_url()).status_code == 404
+    assert police_client.get(case.get_absolute_url()).status_code == 404
 
     # Three missing episodes in 90 days make the child frequently missing.
     health_client = login(health)
@@ -112,6 +120,8 @@ def test_it_warns_of_a_possible_duplicate_and_lets_the_practitioner_pick_it(demo
     first = login(police).post(reverse("concern_log"), concern_post())
     assert first.status_code == 302
     existing = Child.objects.get()
+    # Offered only once Police work on the child's case: a referrer alone does not see it.
+    _open_with(demo_data, existing.cases.get(), police.agency)
 
     response = login(police).post(reverse("concern_log"), concern_post(first_name="Popy"))
     page = response.content.decode()
@@ -125,6 +135,19 @@ def test_it_warns_of_a_possible_duplicate_and_lets_the_practitioner_pick_it(demo
     assert response.status_code == 302
     assert Child.objects.count() == 1
     assert Concern.objects.filter(case__child=existing).count() == 2
+
+
+def _open_with(demo_data, case, agency):
+    from cases import services
+
+    services.case_open(
+        actor=demo_data["coordinator@example.org"],
+        case=case,
+        lead_agency=agency,
+        lead_professional=None,
+        agencies_involved=[agency],
+        categories=list(case.categories.all()),
+    )
 
 
 @pytest.mark.django_db

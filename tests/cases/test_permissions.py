@@ -496,17 +496,21 @@ def test_it_stops_showing_the_case_to_a_former_lead_professional_whose_agency_is
     assert "Mossdale" not in text(response)
 
 
-def test_it_lets_the_referrer_see_their_referral_but_not_change_it_until_their_agency_is_involved(demo_data, login):
+def test_it_shows_the_referrer_their_concern_but_not_the_case_until_their_agency_is_involved(demo_data, login):
+    # DESIGN §3 (issue 12): the person who logs a concern sees that concern and its outcome, not the case.
     case = log_referral(demo_data[SCHOOL], last_name="Junipermore")
+    concern = case.concerns.get()
     client = login(user(SCHOOL))
 
-    assert client.get(case.get_absolute_url()).status_code == 200
-    assert client.get(reverse("concern_detail", args=[case.concerns.get().pk])).status_code == 200
+    assert client.get(case.get_absolute_url()).status_code == 404
+    page = client.get(reverse("concern_detail", args=[concern.pk]))
+    assert page.status_code == 200
+    assert "has not reviewed this concern yet" in text(page)
+    assert case.reference not in text(page)
     refused = [client.get(reverse(name, args=[case.pk])) for name in ("child_edit", "case_edit", "episode_create")]
-    assert [r.status_code for r in refused] == [403, 403, 403]
-    assert "You can see this case but not change it." in text(refused[0])
+    assert [r.status_code for r in refused] == [404, 404, 404]
     posted = client.post(reverse("child_edit", args=[case.pk]), {"first_name": "Changed", "version": 1})
-    assert posted.status_code == 403
+    assert posted.status_code == 404
     case.child.refresh_from_db()
     assert case.child.first_name == "Testkid"
 
@@ -519,10 +523,11 @@ def test_it_lets_the_referrer_see_their_referral_but_not_change_it_until_their_a
         categories=[category("cse")],
     )
 
+    assert client.get(case.get_absolute_url()).status_code == 200
     assert client.get(reverse("child_edit", args=[case.pk])).status_code == 200
 
 
-def test_it_keeps_the_referral_view_only_when_the_case_is_opened_without_the_referrer_s_agency(demo_data, login):
+def test_it_keeps_the_case_from_the_referrer_when_it_is_opened_without_their_agency(demo_data, login):
     case = log_referral(demo_data[SCHOOL], last_name="Lanternby")
     services.case_open(
         actor=user(COORDINATOR),
@@ -534,8 +539,12 @@ def test_it_keeps_the_referral_view_only_when_the_case_is_opened_without_the_ref
     )
     client = login(user(SCHOOL))
 
-    assert client.get(case.get_absolute_url()).status_code == 200
-    assert client.get(reverse("child_edit", args=[case.pk])).status_code == 403
+    assert client.get(case.get_absolute_url()).status_code == 404
+    assert client.get(reverse("child_edit", args=[case.pk])).status_code == 404
+    outcome = client.get(reverse("concern_detail", args=[case.concerns.get().pk]))
+    assert outcome.status_code == 200
+    assert "opened a case for this concern" in text(outcome)
+    assert "Lanternby" not in text(client.get(reverse("case_list")))
     assert login(user("manager.school@example.org")).get(case.get_absolute_url()).status_code == 404
 
 

@@ -27,16 +27,6 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def police_admin(demo_data):
-    return demo_data[POLICE_ADMIN]
-
-
-@pytest.fixture
-def sysadmin(demo_data):
-    return demo_data[SYSADMIN]
-
-
 def text(response) -> str:
     return html.unescape(response.content.decode())
 
@@ -245,7 +235,7 @@ def test_it_refuses_a_system_admin_removing_their_own_system_admin_role(demo_dat
     response = client.post(reverse("user_edit", args=[sysadmin.pk]), edit_data(client, sysadmin, roles=["chair"]))
 
     assert response.status_code == 400
-    assert "You cannot remove your own system admin role" in text(response)
+    assert "You cannot change your own roles" in text(response)
     sysadmin.refresh_from_db()
     assert sysadmin.is_system_admin
     assert not sysadmin.is_chair
@@ -288,17 +278,17 @@ def test_it_creates_the_account_with_roles_group_and_audit_event(demo_data, logi
     manager = demo_data["manager.police@example.org"]
 
     login(police_admin).post(
-        reverse("user_create"), create_data(roles=["practitioner", "chair"], line_manager=manager.pk)
+        reverse("user_create"), create_data(roles=["practitioner", "agency_admin"], line_manager=manager.pk)
     )
 
     new_user = User.objects.get(email="nova.newperson@example.org")
-    assert new_user.roles == ["practitioner", "chair"]
+    assert new_user.roles == ["practitioner", "agency_admin"]
     assert new_user.line_manager == manager
     assert new_user.agency == police_admin.agency
     assert list(new_user.groups.all()) == [police_admin.agency.group]
     event = AuditEvent.objects.get(action="user.create", object_id=str(new_user.pk))
     assert event.actor == police_admin
-    assert event.detail == {"roles": ["chair", "practitioner"]}
+    assert event.detail == {"roles": ["agency_admin", "practitioner"]}
 
 
 def test_it_stores_a_new_email_address_in_lower_case(demo_data, login, police_admin):
