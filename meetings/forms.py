@@ -156,6 +156,17 @@ class ActionForm(forms.Form):
                 .order_by("agency__name", "full_name")
             )
             self.fields["owner"].help_text = "Someone from an agency involved in the case."
+            if case.is_restricted:
+                # Only people who may see the restricted child can be given work on them.
+                self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
+                    Q(pk__in=case.restricted_to.values("pk"))
+                    | Q(pk=case.lead_professional_id)
+                    | Q(is_coordinator=True)
+                    | Q(is_chair=True)
+                )
+                self.fields[
+                    "owner"
+                ].help_text = "This case is restricted: only the people named on it can own its actions."
         self.fields["owner"].error_messages.update(
             required="Choose who will do it.", invalid_choice="Choose someone from an agency involved in the case."
         )
