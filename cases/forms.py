@@ -11,6 +11,7 @@ from cases.models import (
     RiskLevel,
 )
 from cases.services import EPISODE_FIELDS
+from met import dates
 from met.concurrency import VersionedFormMixin
 from met.models import Agency, User
 
@@ -34,7 +35,7 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _datetime_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return dates.DateTimeField(
         label=label,
         required=required,
         help_text=help_text,
@@ -64,8 +65,9 @@ CHILD_FIELDS = [
 
 
 class ChildForm(forms.ModelForm):
-    date_of_birth = forms.DateField(
+    date_of_birth = dates.DateField(
         label="Date of birth",
+        latest=timezone.localdate,
         required=False,
         widget=DateInput(),
         input_formats=DATE_FORMATS,

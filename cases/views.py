@@ -1,6 +1,5 @@
 """Pages for children, cases, concerns and missing episodes. Views validate, services act."""
 
-import csv
 import re
 from datetime import datetime
 
@@ -9,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -43,7 +42,8 @@ from cases.missing import episode_rhi_state, overdue_rhi_filter
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
 from meetings.escalation import escalation_summaries
 from met.access import require_case_role
-from met.audit import audit
+from met.audit import audit, audit_list_page
+from met.csv import csv_response
 from met.models import AuditEvent
 from met.views.editing import apply_service_error, versioned_edit
 from riskassessment.selectors import case_risk_summary
@@ -182,6 +182,9 @@ def triage_inbox(request):
         .order_by("logged_at")
     )
     page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list_page(
+        actor=request.user, kind="triage", child_ids=[c.case.child_id for c in page.object_list], request=request
+    )
     return render(request, "cases/triage_inbox.html", {"page": page})
 
 
@@ -431,6 +434,12 @@ def rhi_overdue_list(request):
     page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
     for episode in page.object_list:
         episode.rhi = episode_rhi_state(episode, now=now)
+    audit_list_page(
+        actor=request.user,
+        kind="rhi_overdue",
+        child_ids=[e.case.child_id for e in page.object_list],
+        request=request,
+    )
     return render(request, "cases/rhi_overdue.html", {"page": page})
 
 
@@ -480,15 +489,12 @@ def case_list(request):
         )
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=404)
     page = paginator.page(number)
+    audit_list_page(
+        actor=request.user, kind="case_list", child_ids=[c.child_id for c in page.object_list], request=request
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
-
-
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 @login_required
@@ -501,48 +507,40 @@ def case_export(request):
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
     cases = list(filtered_cases(request.user, form.cleaned_data).prefetch_related("agencies_involved"))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="met-cases-{timezone.localdate():%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Reference",
-            "First name",
-            "Last name",
-            "Date of birth",
-            "Status",
-            "Risk level",
-            "Categories",
-            "Frequent missing",
-            "Restricted",
-            "Lead agency",
-            "Lead professional",
-            "Agencies involved",
-            "Opened",
-        ]
-    )
-    for case in cases:
-        child = case.child
-        writer.writerow(
-            [
-                _csv_safe(v)
-                for v in (
-                    case.reference,
-                    child.first_name,
-                    child.last_name,
-                    child.date_of_birth.isoformat() if child.date_of_birth else "",
-                    case.get_status_display(),
-                    case.get_risk_level_display(),
-                    "; ".join(c.name for c in case.categories.all()),
-                    "yes" if case.is_frequent_missing else "no",
-                    "yes" if case.is_restricted else "no",
-                    case.lead_agency.short_name if case.lead_agency else "",
-                    case.lead_professional.full_name if case.lead_professional else "",
-                    "; ".join(a.short_name for a in case.agencies_involved.all()),
-                    timezone.localdate(case.opened_at).isoformat() if case.opened_at else "",
-                )
-            ]
+    header = [
+        "Reference",
+        "First name",
+        "Last name",
+        "Date of birth",
+        "Status",
+        "Risk level",
+        "Categories",
+        "Frequent missing",
+        "Restricted",
+        "Lead agency",
+        "Lead professional",
+        "Agencies involved",
+        "Opened",
+    ]
+    rows = (
+        (
+            case.reference,
+            case.child.first_name,
+            case.child.last_name,
+            case.child.date_of_birth.isoformat() if case.child.date_of_birth else "",
+            case.get_status_display(),
+            case.get_risk_level_display(),
+            "; ".join(c.name for c in case.categories.all()),
+            "yes" if case.is_frequent_missing else "no",
+            "yes" if case.is_restricted else "no",
+            case.lead_agency.short_name if case.lead_agency else "",
+            case.lead_professional.full_name if case.lead_professional else "",
+            "; ".join(a.short_name for a in case.agencies_involved.all()),
+            timezone.localdate(case.opened_at).isoformat() if case.opened_at else "",
         )
+        for case in cases
+    )
+    response = csv_response(f"met-cases-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
     audit(
         actor=request.user,
         action="case.export",
@@ -613,7 +611,7 @@ def case_search(request):
         object_type="cases.case",
         object_id="search",
         request=request,
-        detail={"results": page.paginator.count},
+        detail={"results": page.paginator.count, "children": sorted({c.child_id for c in page.object_list})},
     )
     return render(request, "cases/search.html", {"form": form, "page": page})
 

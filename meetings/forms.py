@@ -5,6 +5,8 @@ from django.utils import timezone
 from cases.forms import DATE_FORMATS, DateInput
 from cases.models import ClosureReason
 from meetings.models import AttendanceStatus, FeedbackMethod, PersonOfConcern, PlaceOfConcern, Section
+from meetings.services import MEETINGS_FROM
+from met import dates
 from met.models import Agency, User
 from riskassessment.models import Provider
 from riskassessment.services import CONFIRMABLE_LEVELS
@@ -14,7 +16,7 @@ CASE_ROLE = Q(is_practitioner=True) | Q(is_coordinator=True) | Q(is_chair=True)
 
 
 def _date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
+    return dates.DateField(
         label=label,
         widget=DateInput(),
         input_formats=DATE_FORMATS,
@@ -35,7 +37,8 @@ def _people(queryset=None):
 
 
 class MeetingForm(forms.Form):
-    date = _date("Date")
+    # A meeting is this year or next, give or take: 9999 or 0001 is a typing error.
+    date = _date("Date", earliest=MEETINGS_FROM, latest=dates.years_from_today(2))
     starts_at = forms.TimeField(
         label="Start time",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -142,7 +145,7 @@ class ActionForm(forms.Form):
         error_messages={"required": "Say what needs doing."},
     )
     owner = _people()
-    due_date = _date("Due date")
+    due_date = _date("Due date", latest=dates.years_from_today(2))
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

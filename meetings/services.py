@@ -1,6 +1,7 @@
 """Writes for meetings, their agenda, decisions, actions and the intelligence registers."""
 
 from datetime import date, time
+from datetime import date as datetime_date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +32,7 @@ from meetings.models import (
     PlaceLink,
     PlaceOfConcern,
 )
+from met import dates
 from met.audit import audit
 from met.models import Agency, Reminder, User
 from met.reminders import send_once
@@ -39,6 +41,10 @@ from riskassessment import services as risk_services
 from riskassessment.models import Assessment, Provider
 
 SIGNED_OFF = "The minutes have been signed off and are read-only. Add an addendum to correct them."
+
+
+# The first meeting MET Hub could hold: an earlier date is a typing error.
+MEETINGS_FROM = datetime_date(2000, 1, 1)
 
 
 def _require_coordination(actor: User) -> None:
@@ -72,6 +78,8 @@ def meeting_create(
     _require_coordination(actor)
     if not chair.is_chair or not chair.is_active:
         raise ValidationError({"chair": "Choose someone who holds the chair role."})
+    if message := dates.out_of_range("Date", date, earliest=MEETINGS_FROM, latest=dates.years_from_today(2)):
+        raise ValidationError({"date": message})
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -333,6 +341,8 @@ def action_create(
         errors["owner"] = f"{owner.full_name} has no casework role in MET Hub, so could not see or complete the action."
     if due_date < timezone.localdate():
         errors["due_date"] = "The due date cannot be in the past."
+    elif message := dates.out_of_range("Due date", due_date, latest=dates.years_from_today(2)):
+        errors["due_date"] = message
     if not owner.is_active:
         errors["owner"] = "That account is deactivated: choose someone who can do the action."
     elif not (case.agencies_involved.filter(pk=owner.agency_id).exists() or owner.pk == case.lead_professional_id):

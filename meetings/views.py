@@ -49,7 +49,7 @@ from meetings.forms import (
 )
 from meetings.models import ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section
 from met.access import require_case_role
-from met.audit import audit, audit_many
+from met.audit import audit, audit_list_page, audit_many
 from met.reminders import sent as sent_reminders
 from met.views.editing import apply_service_error
 
@@ -503,6 +503,12 @@ def _action_list(request, actions, *, title: str, template_extra: dict | None = 
         actions = actions.filter(status=status)
     actions = actions.select_related("case__child", "owner", "owner_agency", "meeting").order_by("due_date", "pk")
     page = Paginator(actions, 25).get_page(request.GET.get("page"))
+    audit_list_page(
+        actor=request.user,
+        kind="actions",
+        child_ids=[a.case.child_id for a in page.object_list if a.case_id],
+        request=request,
+    )
     return render(
         request,
         "meetings/action_list.html",

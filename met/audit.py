@@ -63,3 +63,16 @@ def audit_many(*, actor, action: str, obj: models.Model, child_ids, request: Htt
     ]
     AuditEvent.objects.bulk_create(events)
     return len(events)
+
+
+def audit_list_page(*, actor, kind: str, child_ids, request: HttpRequest | None = None) -> AuditEvent:
+    """A page that lists children (the case list, triage, overdue interviews, reviews due, search):
+    one event per page view, naming the children shown, written in one insert."""
+    return audit(
+        actor=actor,
+        action=f"{kind}.list",
+        object_type=kind,
+        object_id="list",
+        request=request,
+        detail={"children": sorted({child_id for child_id in child_ids if child_id is not None})},
+    )

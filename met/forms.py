@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 
-from met import services
+from met import dates, services
 from met.concurrency import VersionedFormMixin
 from met.models import ROLE_HELP, Agency, AgencyKind, Role, User
 
@@ -196,7 +196,10 @@ class UserFilterForm(forms.Form):
 
 
 class NonWorkingDayForm(forms.Form):
-    date = forms.DateField(
+    date = dates.DateField(
+        label="Date",
+        earliest=services.NON_WORKING_DAYS_FROM,
+        latest=dates.years_from_today(10),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"required": "Enter the date.", "invalid": "Enter a real date, like 8/5/2027."},

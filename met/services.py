@@ -1,5 +1,7 @@
 """Writes for agencies and accounts. Views validate input, then call one of these."""
 
+from datetime import date as datetime_date
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from met import dates
 from met.audit import audit
 from met.concurrency import check_version
 from met.models import Agency, NonWorkingDay, Role, User
 from met.notifications import notify
 
+# Working days are counted from here on; an earlier non-working day is a typing error.
+NON_WORKING_DAYS_FROM = datetime_date(2000, 1, 1)
 USER_PROFILE_FIELDS = ("full_name", "job_title", "phone", "line_manager")
 
 
@@ -287,6 +292,8 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, request: HttpRequest 
 def non_working_day_add(*, actor: User, date, reason: str, request: HttpRequest | None = None) -> NonWorkingDay:
     if not actor.is_system_admin:
         raise PermissionDenied("Only a system admin sets non-working days.")
+    if message := dates.out_of_range("Date", date, earliest=NON_WORKING_DAYS_FROM, latest=dates.years_from_today(10)):
+        raise ValidationError({"date": message})
     if NonWorkingDay.objects.filter(date=date).exists():
         raise ValidationError({"date": "That day is already a non-working day."})
     day = NonWorkingDay.objects.create(date=date, reason=reason.strip(), added_by=actor)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from met import dates
 from reporting.models import Rag, Report, ReportKind
 from reporting.services import EARLIEST_PERIOD, REISSUE_REASON_MAX
 
@@ -62,7 +63,7 @@ class RagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the rating is based on."},
     )
-    dated = forms.DateField(
+    dated = dates.DateField(
         label="As at",
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

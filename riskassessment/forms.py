@@ -6,25 +6,19 @@ from django.utils import timezone
 
 from cases.forms import DATE_FORMATS, DateInput
 from cases.models import RiskLevel
+from met import dates
 from riskassessment.models import Indicator, Provider, ProviderLevel, ReferralOutcome, ReviewInterval
 from riskassessment.services import CONFIRMABLE_LEVELS, AnswerData
 
 INDICATOR_FIELD = re.compile(r"^ind_(\d+)_(present|evidence|last_seen|previous_seen)$")
 
 
-def _not_before_1900(value):
-    # A mistyped year (0001, 202) would otherwise reach the scoring arithmetic.
-    if value is not None and value.year < 1900:
-        raise forms.ValidationError("Check the year: dates before 1900 are not possible here.")
-
-
 def _date(label: str, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(
+    return dates.DateField(
         label=label,
         required=required,
         widget=DateInput(),
         input_formats=DATE_FORMATS,
-        validators=[_not_before_1900],
         error_messages={"invalid": f"Enter {label.lower()} as a real date, like 27/03/2026."},
     )
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cases.access import cases_visible_to, get_case_for_user, require_coordination
 from cases.models import CaseStatus
 from met.access import require_case_role
-from met.audit import audit
+from met.audit import audit, audit_list_page
 from met.concurrency import StaleEditError
 from met.views.editing import apply_service_error
 from riskassessment import definition, services
@@ -278,6 +278,9 @@ def reviews_due(request):
         .order_by("risk_review_due", "pk")
     )
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    audit_list_page(
+        actor=request.user, kind="reviews_due", child_ids=[c.child_id for c in page.object_list], request=request
+    )
     return render(request, "riskassessment/reviews_due.html", {"page": page, "today": today})
 
 

@@ -20,7 +20,8 @@ def cells(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def test_it_escapes_formulas_in_every_report_table_and_the_plan(demo_data, login):
+def hostile_report(demo_data):
+    """October 2026's report with a place named like a formula, and plan action 1.1 written like one."""
     chair, police = demo_data["chair@example.org"], demo_data["practitioner.police@example.org"]
     place = PlaceOfConcernFactory(name=HOSTILE, created_by=police)
     PlaceLinkFactory(
@@ -31,8 +32,12 @@ def test_it_escapes_formulas_in_every_report_table_and_the_plan(demo_data, login
     )
     PlanAction.objects.filter(ref="1.1").update(what="+cmd|' /C calc'!A0", who="@SUM(1)")
     report, _ = services.report_request(actor=chair, kind=ReportKind.MACE_MONTHLY, start=date(2026, 10, 1))
-    report = services.report_build(report_id=report.pk)
-    client = login(chair)
+    return services.report_build(report_id=report.pk)
+
+
+def test_it_escapes_formulas_in_every_report_table_and_the_plan(demo_data, login):
+    report = hostile_report(demo_data)
+    client = login(demo_data["chair@example.org"])
 
     downloads = {t.slug: client.get(reverse("report_csv", args=[report.pk, t.slug])) for t in tables.build(report.data)}
     downloads["plan"] = client.get(reverse("plan_export"))

@@ -1,0 +1,47 @@
+"""Every CSV download the app serves, found by walking the URL resolver, escapes spreadsheet formulas
+(met/csv.py). A new CSV URL fails this test until it is downloaded here with hostile data."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+from met.csv import FORMULA_STARTS
+from reporting import tables
+from tests.cases import make_case
+from tests.met.test_access_matrix import url_patterns
+from tests.reporting.test_csv_exports import HOSTILE, hostile_report
+
+
+def csv_routes() -> set[str]:
+    return {route for route, _ in url_patterns() if route.endswith(".csv")}
+
+
+def cells(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_it_escapes_formulas_in_every_csv_download(demo_data, login):
+    chair = demo_data["chair@example.org"]
+    make_case(agencies=("Police",), first_name="@SUM(1+1)", last_name="-2+3")
+    report = hostile_report(demo_data)
+    client = login(chair)
+
+    downloads = {
+        "cases/export.csv": [client.get(reverse("case_export"))],
+        "plan/export.csv": [client.get(reverse("plan_export"))],
+        "reports/<int:pk>/tables/<slug:table>.csv": [
+            client.get(reverse("report_csv", args=[report.pk, t.slug])) for t in tables.build(report.data)
+        ],
+    }
+
+    assert set(downloads) == csv_routes(), "a CSV URL is not downloaded by this test"
+    escaped = []
+    for route, responses in downloads.items():
+        for response in responses:
+            assert response.status_code == 200, route
+            assert response["Content-Type"] == "text/csv; charset=utf-8"
+            for row in cells(response):
+                assert not any(cell[:1] in FORMULA_STARTS for cell in row), (route, row)
+                escaped += [cell for cell in row if cell.startswith("'")]
+    assert {"'@SUM(1+1)", "'-2+3", "'" + HOSTILE, "'+cmd|' /C calc'!A0"} <= set(escaped)
