@@ -17,3 +17,16 @@ class CasesConfig(AppConfig):
             Case, exclude_fields=["version"], m2m_fields={"categories", "agencies_involved", "restricted_to"}
         )
         auditlog.register(MissingEpisode, exclude_fields=["version"])
+
+        from cases import demo, selectors, services
+        from met import registry
+
+        registry.register_demo_builder("cases", demo.seed_cases, order=10)
+        registry.register_sweep("frequent_missing_flags", services.refresh_all_frequent_missing, order=10)
+        registry.register_sweep("rhi_reminders", services.rhi_sweep, groups=("reminders",), order=20)
+        registry.register_demo_builder("case_closures", demo.close_demo_cases, order=25)
+
+        for order, name in enumerate(("casework", "coordination", "chairing"), start=1):
+            registry.register_home_panel(
+                name, template=f"cases/home_{name}.html", context=getattr(selectors, f"{name}_panel"), order=order * 10
+            )

@@ -9,7 +9,6 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, CaseStatus, Category, Child, ClosureReason, Concern, EpisodeKind, Gender, RiskLevel
 from met.models import Agency, User
-from riskassessment.demo import seed_assessment
 
 FIRST_NAMES = {
     Gender.FEMALE: [
@@ -85,7 +84,11 @@ def _aware(day: date, hour: int) -> datetime:
 
 
 @transaction.atomic
-def seed_cases(count: int = 60) -> int:
+def seed_cases(world: dict | None = None, count: int = 60) -> int:
+    """The demo children and cases. Each open case's planned risk level goes into world["risk_plan"]
+    (case id → level, author, confirmer), for the risk app's builder to back with a confirmed SERAF."""
+    world = world if world is not None else {}
+    plan = world.setdefault("risk_plan", {})
     if Child.objects.exists():
         return 0
     rng = random.Random(2026)  # noqa: S311 - the same demo world on every machine, not security
@@ -179,7 +182,7 @@ def seed_cases(count: int = 60) -> int:
             ]
         )
         if level != RiskLevel.NOT_ASSESSED:
-            seed_assessment(case, level=level, author=lead or logger, confirmer=coordinator, rng=rng)
+            plan[case.pk] = (level, lead or logger, coordinator)
         Case.objects.filter(pk=case.pk).update(
             voice_of_child=rng.choice(
                 [
@@ -194,20 +197,16 @@ def seed_cases(count: int = 60) -> int:
                 case, logger=users["practitioner.police@example.org"], rng=rng, today=today, frequent=n % 8 == 0
             )
         if n % 10 == 9:
-            services.case_close(actor=coordinator, case=case, reason=ClosureReason.RISK_REDUCED)
+            # Closed once the other apps have added their history (close_demo_cases).
+            world.setdefault("to_close", []).append(case.pk)
     # As if each concern had been logged soon after it happened, not all today.
     for concern in Concern.objects.all():
         Concern.objects.filter(pk=concern.pk).update(logged_at=concern.observed_at + timedelta(hours=2))
-    # Cases opened a day after their first concern (and before their first confirmed risk level), so
-    # that the demo's history, and the reports built from it, hang together.
-    from riskassessment.models import RiskHistory
-
+    # Cases opened a day after their first concern, so that the demo's history, and the reports built
+    # from it, hang together (the risk app's builder moves it before the first confirmed risk level).
     for case in Case.objects.exclude(opened_at__isnull=True):
         first = case.concerns.order_by("logged_at").values_list("logged_at", flat=True).first()
-        risk = RiskHistory.objects.filter(case=case).order_by("changed_at").values_list("changed_at", flat=True).first()
-        opened = min(
-            d for d in (first + timedelta(days=1), risk - timedelta(hours=1) if risk else None, timezone.now()) if d
-        )
+        opened = min(first + timedelta(days=1), timezone.now())
         Case.objects.filter(pk=case.pk).update(created_at=first, opened_at=opened)
     # New concerns on open cases, for the triage inbox's other kind of item.
     for case in Case.objects.filter(status=CaseStatus.OPEN).order_by("pk")[:3]:
@@ -244,3 +243,13 @@ def _seed_missing(case: Case, *, logger: User, rng: random.Random, today: date, 
             rhi_by="RHI Service" if done else "",
             rhi_declined=False,
         )
+
+
+def close_demo_cases(world: dict) -> int:
+    """Close the cases seed_cases marked, after risk and meetings added their history to them."""
+    coordinator = User.objects.get(email="coordinator@example.org")
+    closed = 0
+    for case in Case.objects.filter(pk__in=world.get("to_close", []), status=CaseStatus.OPEN):
+        services.case_close(actor=coordinator, case=case, reason=ClosureReason.RISK_REDUCED)
+        closed += 1
+    return closed

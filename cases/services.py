@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases import missing
-from cases.access import cases_visible_to, may_see_restricted
+from cases import extensions, missing
+from cases.access import cases_visible_to
 from cases.models import (
     Case,
     CaseGroupObjectPermission,
@@ -138,7 +138,8 @@ def sync_user_permissions(case: Case) -> None:
     for user_id in [case.lead_professional_id, *case.restricted_to.values_list("pk", flat=True)]:
         if user_id:
             wanted.setdefault(user_id, set()).update(CASE_PERMS)
-    for user_id in case.actions.values_list("owner_id", flat=True):
+    # Reasons the apps above register (meetings: the owners of the case's actions).
+    for user_id in extensions.extra_viewers(case):
         wanted.setdefault(user_id, set()).add("view_case")
     held: dict[int, set[str]] = {}
     for user_id, codename in CaseUserObjectPermission.objects.filter(content_object=case).values_list(
@@ -393,24 +394,12 @@ def case_update(
         case.categories.set(many["categories"])
     if "restricted_to" in many:
         case.restricted_to.set(many["restricted_to"])
-    if case.is_restricted:
-        _check_action_owners_named(case)
+    if case.is_restricted and (problems := extensions.restriction_problems(case)):
+        # Restricting a case must not hide it from someone who still has open work on it.
+        raise ValidationError({"restricted_to": problems})
     sync_user_permissions(case)
     _child_audit(actor, "case.update", case, case, request, {"fields": changed})
     return case
-
-
-def _check_action_owners_named(case: Case) -> None:
-    """Restricting a case must not hide it from someone who still has open work on it."""
-    owners = {action.owner for action in case.actions.filter(status="open").select_related("owner")}
-    unnamed = sorted(o.full_name for o in owners if not may_see_restricted(o, case))
-    if unnamed:
-        raise ValidationError(
-            {
-                "restricted_to": f"{', '.join(unnamed)} {'owns' if len(unnamed) == 1 else 'own'} an open action on this case. "
-                "Name them too, or complete or cancel the action first."
-            }
-        )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases import services
+from cases import extensions, services
 from cases.access import (
     can_change_case,
     cases_visible_to,
@@ -40,13 +40,11 @@ from cases.forms import (
 )
 from cases.missing import episode_rhi_state, overdue_rhi_filter
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
-from meetings.escalation import escalation_summaries
 from met.access import require_case_role
 from met.audit import audit, audit_list_page
 from met.csv import csv_response
 from met.models import AuditEvent
 from met.views.editing import apply_service_error, versioned_edit
-from riskassessment.selectors import case_risk_summary
 
 PAGE_SIZE = 25
 
@@ -244,6 +242,14 @@ def concern_acknowledge(request, pk: int):
 # --- the case page --------------------------------------------------------------------------
 
 
+def _panel_context(case: Case) -> dict:
+    """The sections other apps add to the case page (cases.extensions), and their variables."""
+    context = {"case_panels": [panel.template for panel in extensions.case_panels()]}
+    for panel in extensions.case_panels():
+        context.update(panel.context(case))
+    return context
+
+
 def _timeline(case: Case, now: datetime) -> list[dict]:
     items = []
     for concern in case.concerns.select_related("logged_by", "source_agency", "category"):
@@ -259,21 +265,8 @@ def _timeline(case: Case, now: datetime) -> list[dict]:
         )
     for note in case.notes.select_related("author"):
         items.append({"kind": "note", "at": note.created_at, "obj": note})
-    # Decisions and actions from MEOG meetings (and ad hoc actions) belong on the same timeline.
-    for decision in case.decisions.select_related("meeting", "recorded_by"):
-        items.append({"kind": "decision", "at": decision.recorded_at, "obj": decision})
-    actions = list(case.actions.select_related("owner", "owner_agency", "meeting"))
-    escalated = escalation_summaries(a.pk for a in actions)
-    for action in actions:
-        items.append(
-            {
-                "kind": "action",
-                "at": action.created_at,
-                "obj": action,
-                "overdue": action.is_overdue(),
-                "escalation": escalated.get(action.pk),
-            }
-        )
+    # Decisions and actions from MEOG meetings (and ad hoc actions), from the apps that own them.
+    items += extensions.timeline_items(case, now)
     return sorted(items, key=lambda item: item["at"], reverse=True)
 
 
@@ -300,7 +293,7 @@ def case_detail(request, pk: int):
             "other_cases": case.child.cases.exclude(pk=case.pk).filter(
                 pk__in=cases_visible_to(request.user).values("pk")
             ),
-            "risk": case_risk_summary(case),
+            **_panel_context(case),
         },
     )
 
@@ -368,6 +361,7 @@ def case_note_add(request, pk: int):
             "timeline": _timeline(case, timezone.now()),
             "may_change": can_change_case(request.user, case),
             "note_form": form,
+            **_panel_context(case),
         },
         status=400,
     )

@@ -5,3 +5,16 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = "Meetings"
+
+    def ready(self):
+        from cases import extensions
+        from meetings import case_links, demo, services
+        from met import registry
+
+        registry.register_demo_builder("meetings", demo.seed_meetings, order=30)
+        registry.register_sweep("actions", services.actions_sweep, groups=("reminders", "escalations"), order=30)
+        registry.register_sweep("feedback", services.feedback_sweep, groups=("reminders", "escalations"), order=40)
+
+        extensions.register_timeline_source("meetings", case_links.timeline_items)
+        extensions.register_viewer_reason("action_owner", case_links.action_owners)
+        extensions.register_restriction_check("open_actions", case_links.unnamed_action_owners)

@@ -12,7 +12,7 @@ from met.models import User
 
 
 @transaction.atomic
-def seed_meetings() -> int:
+def seed_meetings(world: dict | None = None) -> int:
     if Meeting.objects.exists():
         return 0
     today = timezone.localdate()

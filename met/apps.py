@@ -14,3 +14,12 @@ class MetConfig(AppConfig):
         # Field-by-field change history (before/after); secrets are never copied into it.
         auditlog.register(User, exclude_fields=["password", "last_login", "version"])
         auditlog.register(Agency, exclude_fields=["version"])
+
+        from met import home, registry
+
+        registry.register_home_panel(
+            "agency_admin", template="home/accounts.html", context=home.agency_admin_panel, order=40
+        )
+        registry.register_home_panel(
+            "system_admin", template="home/system.html", context=home.system_admin_panel, order=50
+        )

@@ -58,6 +58,8 @@ class NoStoreMiddleware:
             return response
         user = getattr(request, "user", None)
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
-            add_never_cache_headers(response)
+            # A view that already said no-store (the one-time API token page) keeps its exact header.
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
             response["Pragma"] = "no-cache"
         return response

@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.core.management import call_command
 
+from met import registry
+
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3, ignore_result=False)
 def clear_expired_sessions() -> str:
@@ -39,22 +41,13 @@ def send_notification_email(notification_id: int) -> bool:
     return email is not None and deliver(email_id=email.pk)
 
 
-def _run_sweeps(names: list[str]) -> dict[str, int]:
-    from cases.services import rhi_sweep
-    from meetings.services import actions_sweep, feedback_sweep
-    from riskassessment.services import review_sweep
-
-    sweeps = {"rhi": rhi_sweep, "actions": actions_sweep, "feedback": feedback_sweep, "reviews": review_sweep}
-    return {name: sweeps[name]() for name in names}
-
-
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, ignore_result=False)
 def sweep_reminders() -> dict[str, int]:
     """Every 15 minutes: reminders that are due. Safe to run twice at once, or again after a crash."""
-    return _run_sweeps(["rhi", "actions", "feedback"])
+    return registry.run_sweeps("reminders")
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, ignore_result=False)
 def sweep_escalations() -> dict[str, int]:
     """Daily: escalations up the management line, and risk reviews falling due."""
-    return _run_sweeps(["actions", "feedback", "reviews"])
+    return registry.run_sweeps("escalations")

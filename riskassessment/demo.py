@@ -53,3 +53,19 @@ def seed_assessment(case: Case, *, level: str, author, confirmer, rng: random.Ra
     RiskHistory.objects.filter(assessment=assessment).update(changed_at=when)
     Case.objects.filter(pk=case.pk).update(risk_review_due=due)
     return assessment
+
+
+def seed_assessments(world: dict) -> int:
+    """Back each demo case's planned risk level (from cases.demo) with a confirmed SERAF, and have the
+    case opened before its first confirmed level, so the demo's history hangs together."""
+    rng = random.Random(2027)  # noqa: S311 - the same demo world on every machine, not security
+    plan = world.get("risk_plan", {})
+    cases = Case.objects.in_bulk(list(plan))
+    for case_id, (level, author, confirmer) in sorted(plan.items()):
+        seed_assessment(cases[case_id], level=level, author=author, confirmer=confirmer, rng=rng)
+    for case in Case.objects.filter(pk__in=list(plan)).exclude(opened_at__isnull=True):
+        first_risk = RiskHistory.objects.filter(case=case).order_by("changed_at").values_list("changed_at", flat=True)
+        first_risk = first_risk.first()
+        if first_risk and first_risk - timedelta(hours=1) < case.opened_at:
+            Case.objects.filter(pk=case.pk).update(opened_at=first_risk - timedelta(hours=1))
+    return len(plan)

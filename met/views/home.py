@@ -1,34 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from cases.access import cases_visible_to
-from cases.missing import overdue_rhi_filter
-from cases.models import CaseStatus, Concern, MissingEpisode, RiskLevel
-from met.access import users_visible_to
-from met.models import Agency
+from met import registry
 
 
 @login_required
 @require_safe
 def home(request):
-    """One page, a section per role the user holds: each shows what that role does here."""
-    user = request.user
-    context = {}
-    if user.has_case_role:
-        visible = cases_visible_to(user)
-        context["open_cases"] = visible.filter(status=CaseStatus.OPEN).count()
-        context["high_risk_cases"] = visible.filter(status=CaseStatus.OPEN, risk_level=RiskLevel.HIGH).count()
-        context["overdue_rhis"] = MissingEpisode.objects.filter(
-            overdue_rhi_filter(now=timezone.now()), case__in=visible
-        ).count()
-    if user.sees_all_cases:
-        context["untriaged"] = Concern.objects.filter(triaged_at__isnull=True).count()
-    if user.is_agency_admin or user.is_system_admin:
-        accounts = users_visible_to(user)
-        context["active_accounts"] = accounts.filter(is_active=True).count()
-        context["inactive_accounts"] = accounts.filter(is_active=False).count()
-    if user.is_system_admin:
-        context["agency_count"] = Agency.objects.filter(is_active=True).count()
-    return render(request, "home.html", context)
+    """One page, a section per role the user holds: each app registers the panels for its roles
+    (met.registry), so this page lists what the apps offer without knowing them."""
+    panels, figures = [], {}
+    for panel in registry.home_panels():
+        context = panel.context(request.user)
+        if context is not None:
+            panels.append((panel.template, context))
+            figures.update(context)
+    return render(request, "home.html", {"panels": panels, **figures})

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from cases.demo import seed_cases
-from meetings.demo import seed_meetings
-from met import demo
+from met import demo, registry
 
 
 class Command(BaseCommand):
@@ -19,12 +17,13 @@ class Command(BaseCommand):
             self.stdout.write("Database already has data: demo data not loaded.")
         else:
             created = demo.seed_accounts()
-            children = seed_cases()
-            seed_meetings()
+            # Each app adds its part of the demo world, in the order it declared (met/registry.py).
+            world: dict = {}
+            made = {builder.name: builder.build(world) for builder in registry.demo_builders()}
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {created['agencies']} agencies, {created['accounts']} accounts"
-                    f" and {children} children created."
+                    f" and {made.get('cases', 0)} children created."
                 )
             )
         self.stdout.write("")

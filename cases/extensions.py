@@ -1,0 +1,61 @@
+"""What the apps above cases add to a case, without cases importing them (issue 19).
+
+cases knows children, cases, concerns, missing episodes and notes. Risk assessment and meetings hang
+more off a case (a risk panel, decisions and actions on the timeline, action owners who may see it);
+they register those here in their AppConfig.ready(), and cases runs whatever is registered.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    """A section of the case page: `context(case)` gives template variables (merged into the page's)."""
+
+    name: str
+    template: str
+    context: Callable[..., dict]
+    order: int
+
+
+# name → function(case, now) giving timeline items: dicts with "kind", "at" and "obj".
+_timeline_sources: dict[str, Callable[..., Iterable[dict]]] = {}
+_panels: dict[str, CasePanel] = {}
+# name → function(case) giving the ids of users who may view the case for that reason.
+_viewer_reasons: dict[str, Callable[..., Iterable[int]]] = {}
+# name → function(case) giving why the case cannot be restricted as it stands (empty when it can).
+_restriction_checks: dict[str, Callable[..., list[str]]] = {}
+
+
+def register_timeline_source(name: str, items: Callable[..., Iterable[dict]]) -> None:
+    _timeline_sources[name] = items
+
+
+def register_case_panel(name: str, *, template: str, context: Callable[..., dict], order: int) -> None:
+    _panels[name] = CasePanel(name, template, context, order)
+
+
+def register_viewer_reason(name: str, user_ids: Callable[..., Iterable[int]]) -> None:
+    _viewer_reasons[name] = user_ids
+
+
+def register_restriction_check(name: str, check: Callable[..., list[str]]) -> None:
+    _restriction_checks[name] = check
+
+
+def timeline_items(case, now: datetime) -> list[dict]:
+    return [item for _, source in sorted(_timeline_sources.items()) for item in source(case, now)]
+
+
+def case_panels() -> list[CasePanel]:
+    return sorted(_panels.values(), key=lambda p: (p.order, p.name))
+
+
+def extra_viewers(case) -> set[int]:
+    return {user_id for _, reason in sorted(_viewer_reasons.items()) for user_id in reason(case)}
+
+
+def restriction_problems(case) -> list[str]:
+    return [problem for _, check in sorted(_restriction_checks.items()) for problem in check(case)]

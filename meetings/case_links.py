@@ -1,0 +1,43 @@
+"""What meetings add to a case (registered with cases.extensions in MeetingsConfig.ready):
+decisions and actions on the case's timeline, action owners who may view the case, and the rule
+that a case cannot be restricted while someone not named on it owns open work on it."""
+
+from cases.access import may_see_restricted
+from meetings.escalation import escalation_summaries
+from meetings.models import Action, ActionStatus, Decision
+
+
+def timeline_items(case, now) -> list[dict]:
+    items = [
+        {"kind": "decision", "at": decision.recorded_at, "obj": decision}
+        for decision in Decision.objects.filter(case=case).select_related("meeting", "recorded_by")
+    ]
+    actions = list(Action.objects.filter(case=case).select_related("owner", "owner_agency", "meeting"))
+    escalated = escalation_summaries(a.pk for a in actions)
+    items += [
+        {
+            "kind": "action",
+            "at": action.created_at,
+            "obj": action,
+            "overdue": action.is_overdue(),
+            "escalation": escalated.get(action.pk),
+        }
+        for action in actions
+    ]
+    return items
+
+
+def action_owners(case) -> list[int]:
+    """Owning an action on a case is a reason to view it (DESIGN §3)."""
+    return list(Action.objects.filter(case=case).values_list("owner_id", flat=True))
+
+
+def unnamed_action_owners(case) -> list[str]:
+    owners = {a.owner for a in Action.objects.filter(case=case, status=ActionStatus.OPEN).select_related("owner")}
+    unnamed = sorted(o.full_name for o in owners if not may_see_restricted(o, case))
+    if not unnamed:
+        return []
+    verb = "owns" if len(unnamed) == 1 else "own"
+    return [
+        f"{', '.join(unnamed)} {verb} an open action on this case. Name them too, or complete or cancel the action first."
+    ]
