@@ -241,8 +241,8 @@ class ActionFilter(filters.FilterSet):
         return queryset.filter(**mine) if value else queryset.exclude(**mine)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = {"status": ActionStatus.OPEN, "due_date__lt": timezone.localdate()}
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
 class NotificationFilter(filters.FilterSet):

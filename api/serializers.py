@@ -661,7 +661,7 @@ class ActionSerializer(ModelSerializer):
         return action.case.reference if action.case_id else None
 
     def get_is_overdue(self, action: Action) -> bool:
-        return action.is_overdue(self.context.get("today"))
+        return action.is_overdue(cutoff=self.context.get("overdue_cutoff"))
 
 
 class ActionCompleteSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from cases.models import (
     MissingEpisode,
     RiskLevel,
 )
-from cases.services import EPISODE_FIELDS
+from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS
 from met import dates
 from met.concurrency import VersionedFormMixin
 from met.models import Agency, User
@@ -178,27 +178,11 @@ class CloseCaseForm(forms.Form):
 
 
 class CaseEditForm(VersionedFormMixin, forms.ModelForm):
-    snapshot_fields = [
-        "lead_agency",
-        "lead_professional",
-        "agencies_involved",
-        "categories",
-        "is_restricted",
-        "restricted_to",
-        "voice_of_child",
-    ]
+    snapshot_fields = list(COORDINATOR_CASE_FIELDS)
 
     class Meta:
         model = Case
-        fields = [
-            "lead_agency",
-            "lead_professional",
-            "agencies_involved",
-            "categories",
-            "is_restricted",
-            "restricted_to",
-            "voice_of_child",
-        ]
+        fields = list(COORDINATOR_CASE_FIELDS)
         widgets = {
             "agencies_involved": forms.CheckboxSelectMultiple,
             "categories": forms.CheckboxSelectMultiple,
@@ -224,11 +208,11 @@ class CaseEditForm(VersionedFormMixin, forms.ModelForm):
 
 
 class VoiceForm(VersionedFormMixin, forms.ModelForm):
-    snapshot_fields = ["voice_of_child"]
+    snapshot_fields = list(PRACTITIONER_CASE_FIELDS)
 
     class Meta:
         model = Case
-        fields = ["voice_of_child"]
+        fields = list(PRACTITIONER_CASE_FIELDS)
         widgets = {"voice_of_child": forms.Textarea(attrs={"rows": 6})}
 
 

@@ -123,6 +123,16 @@ def _sync_agency_permissions(case: Case) -> None:
             remove_perm(perm, agency.group, case)
 
 
+def _set_agencies_involved(case: Case, agencies) -> None:
+    """The agencies working on the case, and their permissions. The lead agency is always involved:
+    it leads the work, so its people must see the case whatever the form said."""
+    involved = set(agencies)
+    if case.lead_agency is not None:
+        involved.add(case.lead_agency)
+    case.agencies_involved.set(involved)
+    _sync_agency_permissions(case)
+
+
 def sync_user_permissions(case: Case) -> None:
     """Give people their own permissions on the case for the reasons they have one, and no others.
 
@@ -251,9 +261,8 @@ def case_open(
     case.lead_professional = lead_professional
     case.version += 1
     case.save()
-    case.agencies_involved.set({*agencies_involved, lead_agency})
+    _set_agencies_involved(case, agencies_involved)
     case.categories.set(categories)
-    _sync_agency_permissions(case)
     sync_user_permissions(case)
     pending = list(case.concerns.filter(triaged_at__isnull=True).select_related("logged_by"))
     case.concerns.filter(triaged_at__isnull=True).update(
@@ -346,7 +355,9 @@ def child_update(
     return child
 
 
-COORDINATOR_CASE_FIELDS = {
+# Who may change which fields of a case: the one list the edit forms, this service and the API share.
+# Practitioners who work on the case record the voice of the child; who works on it is the coordinator's call.
+COORDINATOR_CASE_FIELDS = (
     "lead_agency",
     "lead_professional",
     "agencies_involved",
@@ -354,8 +365,8 @@ COORDINATOR_CASE_FIELDS = {
     "is_restricted",
     "restricted_to",
     "voice_of_child",
-}
-PRACTITIONER_CASE_FIELDS = {"voice_of_child"}
+)
+PRACTITIONER_CASE_FIELDS = ("voice_of_child",)
 
 
 @transaction.atomic
@@ -363,7 +374,7 @@ def case_update(
     *, actor: User, case: Case, expected_version: int, seen: dict | None, request: HttpRequest | None = None, **fields
 ) -> Case:
     allowed = COORDINATOR_CASE_FIELDS if actor.sees_all_cases else PRACTITIONER_CASE_FIELDS
-    if not set(fields) <= allowed:
+    if not set(fields) <= set(allowed):
         raise PermissionDenied("Only the MET coordinator or a chair can change who works on a case.")
     case = Case.objects.select_for_update().get(pk=case.pk)
     check_version(case, expected_version=expected_version, seen=seen)
@@ -384,12 +395,7 @@ def case_update(
     case.version += 1
     case.save()
     if "agencies_involved" in many or "lead_agency" in fields:
-        # The lead agency is always involved.
-        agencies = set(many.get("agencies_involved", case.agencies_involved.all()))
-        if case.lead_agency is not None:
-            agencies.add(case.lead_agency)
-        case.agencies_involved.set(agencies)
-        _sync_agency_permissions(case)
+        _set_agencies_involved(case, many.get("agencies_involved", case.agencies_involved.all()))
     if "categories" in many:
         case.categories.set(many["categories"])
     if "restricted_to" in many:

@@ -78,13 +78,22 @@ def actions_visible_to(user) -> QuerySet[Action]:
     )
 
 
+def may_complete(user, action: Action) -> bool:
+    """Who may complete (or record progress on) an action: its owner, the coordinator or a chair."""
+    return user.sees_all_cases or action.owner_id == user.pk
+
+
+def may_cancel(user, action: Action) -> bool:
+    return user.sees_all_cases
+
+
 def get_action_for_user(user, pk: int, *, write: bool = False) -> Action:
     require_case_role(user)
     try:
         action = actions_visible_to(user).select_related("case__child", "owner", "owner_agency", "meeting").get(pk=pk)
     except Action.DoesNotExist:
         raise Http404("No such action.") from None
-    if write and not (user.sees_all_cases or action.owner_id == user.pk):
+    if write and not may_complete(user, action):
         raise PermissionDenied("Only the action's owner, the coordinator or a chair can complete or cancel it.")
     return action
 

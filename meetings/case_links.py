@@ -4,7 +4,7 @@ that a case cannot be restricted while someone not named on it owns open work on
 
 from cases.access import may_see_restricted
 from meetings.escalation import escalation_summaries
-from meetings.models import Action, ActionStatus, Decision
+from meetings.models import Action, ActionStatus, Decision, overdue_cutoff
 
 
 def timeline_items(case, now) -> list[dict]:
@@ -14,12 +14,13 @@ def timeline_items(case, now) -> list[dict]:
     ]
     actions = list(Action.objects.filter(case=case).select_related("owner", "owner_agency", "meeting"))
     escalated = escalation_summaries(a.pk for a in actions)
+    cutoff = overdue_cutoff()
     items += [
         {
             "kind": "action",
             "at": action.created_at,
             "obj": action,
-            "overdue": action.is_overdue(),
+            "overdue": action.is_overdue(cutoff=cutoff),
             "escalation": escalated.get(action.pk),
         }
         for action in actions

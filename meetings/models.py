@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from met.models import Agency
+from met.workdays import last_working_day
 
 DEFAULT_CONFIDENTIALITY_STATEMENT = (
     "Information about children shared at this meeting is confidential. It is shared only to keep "
@@ -170,6 +173,18 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+def overdue_cutoff(today: date | None = None) -> date:
+    """An open action is overdue once a working day has passed since its due date: its due date is
+    before the latest working day up to today. Escalation's level 1 starts on that same day
+    (meetings/escalation.py), so "overdue" means the same on every page, the API and the reports."""
+    return last_working_day(today or timezone.localdate())
+
+
+class ActionQuerySet(models.QuerySet):
+    def overdue(self, today: date | None = None) -> "ActionQuerySet":
+        return self.filter(status=ActionStatus.OPEN, due_date__lt=overdue_cutoff(today))
+
+
 class Action(models.Model):
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
@@ -189,6 +204,8 @@ class Action(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["owner", "status"])]
@@ -199,8 +216,9 @@ class Action(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("action_detail", args=[self.pk])
 
-    def is_overdue(self, today=None) -> bool:
-        return self.status == ActionStatus.OPEN and self.due_date < (today or timezone.localdate())
+    def is_overdue(self, today: date | None = None, *, cutoff: date | None = None) -> bool:
+        """As Action.objects.overdue(); pass `cutoff` (overdue_cutoff()) when checking many at once."""
+        return self.status == ActionStatus.OPEN and self.due_date < (cutoff or overdue_cutoff(today))
 
 
 class Addendum(models.Model):

@@ -13,6 +13,7 @@ from cases import services as case_services
 from cases.access import may_see_restricted
 from cases.models import Case, CaseStatus
 from meetings import agenda, escalation, quorum
+from meetings.access import may_cancel, may_complete
 from meetings.models import (
     Action,
     ActionStatus,
@@ -393,7 +394,7 @@ def _lock_open_action(action: Action) -> Action:
 
 @transaction.atomic
 def action_complete(*, actor: User, action: Action, note: str, request: HttpRequest | None = None) -> Action:
-    if not (actor.sees_all_cases or action.owner_id == actor.pk):
+    if not may_complete(actor, action):
         raise PermissionDenied("Only the action's owner, the coordinator or a chair can complete it.")
     action = _lock_open_action(action)
     if not note.strip():
@@ -410,7 +411,7 @@ def action_complete(*, actor: User, action: Action, note: str, request: HttpRequ
 
 @transaction.atomic
 def action_cancel(*, actor: User, action: Action, reason: str, request: HttpRequest | None = None) -> Action:
-    if not actor.sees_all_cases:
+    if not may_cancel(actor, action):
         raise PermissionDenied("Only the coordinator or a chair can cancel an action.")
     action = _lock_open_action(action)
     if not reason.strip():

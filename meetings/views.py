@@ -19,6 +19,8 @@ from meetings.access import (
     get_meeting_for_user,
     get_person_for_user,
     get_place_for_user,
+    may_cancel,
+    may_complete,
     may_see_child_details,
     meetings_visible_to,
     persons_visible_to,
@@ -47,7 +49,7 @@ from meetings.forms import (
     ReferralDecisionForm,
     RemoveItemForm,
 )
-from meetings.models import ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section
+from meetings.models import ActionStatus, AgendaItem, Decision, Feedback, Meeting, Section, overdue_cutoff
 from met.access import require_case_role
 from met.audit import audit, audit_list_page, audit_many
 from met.reminders import sent as sent_reminders
@@ -512,7 +514,7 @@ def _action_list(request, actions, *, title: str, template_extra: dict | None = 
     return render(
         request,
         "meetings/action_list.html",
-        {"page": page, "title": title, "status": status, "today": timezone.localdate(), **(template_extra or {})},
+        {"page": page, "title": title, "status": status, "overdue_before": overdue_cutoff(), **(template_extra or {})},
     )
 
 
@@ -553,20 +555,18 @@ def action_detail(request, pk: int):
     action = get_action_for_user(request.user, pk)
     if action.case_id:
         audit(actor=request.user, action="action.view", obj=action, child_id=action.case.child_id, request=request)
-    may_complete = action.status == ActionStatus.OPEN and (
-        request.user.sees_all_cases or action.owner_id == request.user.pk
-    )
+    is_open = action.status == ActionStatus.OPEN
     return render(
         request,
         "meetings/action_detail.html",
         {
             "action": action,
             "escalations": sent_reminders("action", action),
-            "may_complete": may_complete,
-            "may_cancel": action.status == ActionStatus.OPEN and request.user.sees_all_cases,
+            "may_complete": is_open and may_complete(request.user, action),
+            "may_cancel": is_open and may_cancel(request.user, action),
             "complete_form": CompleteActionForm(),
             "cancel_form": CancelActionForm(),
-            "today": timezone.localdate(),
+            "overdue_before": overdue_cutoff(),
         },
     )
 
@@ -592,7 +592,7 @@ def action_complete(request, pk: int):
             "may_complete": True,
             "complete_form": form,
             "cancel_form": CancelActionForm(),
-            "today": timezone.localdate(),
+            "overdue_before": overdue_cutoff(),
         },
         status=400,
     )
@@ -602,8 +602,8 @@ def action_complete(request, pk: int):
 @require_POST
 def action_cancel(request, pk: int):
     action = get_action_for_user(request.user, pk)
-    if not request.user.sees_all_cases:
-        raise PermissionDenied("Only the MET coordinator or a chair can cancel an action.")
+    if not may_cancel(request.user, action):
+        raise PermissionDenied("Only the coordinator or a chair can cancel an action.")
     form = CancelActionForm(request.POST)
     if form.is_valid():
         try:
@@ -623,7 +623,7 @@ def action_cancel(request, pk: int):
             "may_cancel": True,
             "complete_form": CompleteActionForm(),
             "cancel_form": form,
-            "today": timezone.localdate(),
+            "overdue_before": overdue_cutoff(),
         },
         status=400,
     )

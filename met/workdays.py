@@ -52,3 +52,12 @@ def working_days_between(a: date, b: date) -> int:
         if is_working_day(day, extra=extra):
             count += 1
     return count
+
+
+def last_working_day(on_or_before: date) -> date:
+    """The latest working day up to and including `on_or_before`."""
+    extra = _extra_days()
+    day = on_or_before
+    while not is_working_day(day, extra=extra):
+        day -= timedelta(days=1)
+    return day

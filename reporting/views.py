@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cases.missing import overdue_rhi_filter
 from cases.models import Case, CaseStatus, MissingEpisode
-from meetings.models import Action, ActionStatus
+from meetings.models import Action
 from met.audit import audit
 from met.concurrency import StaleEditError
 from met.csv import csv_response
@@ -232,7 +232,7 @@ def dashboard(request):
     now = timezone.now()
     open_by_risk = metrics.open_cases_by_risk(today + timezone.timedelta(days=1))
     overdue = (
-        Action.objects.filter(status=ActionStatus.OPEN, due_date__lt=today)
+        Action.objects.overdue(today)
         .values("owner_agency_id", "owner_agency__short_name")
         .annotate(n=Count("pk"))
         .order_by("-n", "owner_agency__short_name")

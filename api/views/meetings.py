@@ -6,7 +6,6 @@ statement gets the meeting without its items, and can accept the statement here.
 """
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
@@ -23,7 +22,7 @@ from meetings.access import (
     meetings_visible_to,
     visible_items,
 )
-from meetings.models import Action, AgendaItem, Attendance, Decision, Meeting
+from meetings.models import Action, AgendaItem, Attendance, Decision, Meeting, overdue_cutoff
 
 
 def _items(meeting: Meeting) -> list[AgendaItem]:
@@ -122,7 +121,7 @@ class ActionViewSet(ApiViewSet):
         return actions_visible_to(self.request.user).select_related("case", "owner", "owner_agency", "completed_by")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "overdue_cutoff": overdue_cutoff()}
 
     def child_of(self, action_: Action) -> int | None:
         return action_.case.child_id if action_.case_id else None
