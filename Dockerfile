@@ -1,8 +1,9 @@
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint draws PDFs with Pango; fonts so that reports render the same everywhere.
+# WeasyPrint draws PDFs with Pango and HarfBuzz (subset: embedded fonts hold only the glyphs used;
+# WeasyPrint warns without it, and says future versions will require it); fonts so that reports render the same everywhere.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 MET_VAR_DIR=/app/var

@@ -2,59 +2,85 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# One stamp per requirements set, named after its checksum: `make run` installs only what the app
+# runs with; `make test`, `make lint` and `make bench` add the test tools on top, once.
+RUN_STAMP := $(VENV)/.installed-run-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= localhost
 PORT ?= 8000
 
 # Tests run with debug-mode defaults (no SSL redirect, no secure-only cookies, a throwaway secret
 # key); the production settings have their own tests, which start Django with production variables.
 TEST_ENV := DJANGO_DEBUG=1 MET_REQUIRE_2FA=
+# What the app's own processes see: HOST and PORT also make the links in e-mails (MET_BASE_URL's
+# debug default), so a demo on another port sends links that work.
+APP_ENV := HOST=$(HOST) PORT=$(PORT)
+# The demo: debug unless told otherwise, and no reminder to use a production server on every start.
+RUN_ENV := $(APP_ENV) DJANGO_DEBUG=$${DJANGO_DEBUG-1} DJANGO_RUNSERVER_HIDE_WARNING=true
+
+# Shared by both stamps: the Python check and the virtual environment, then the install itself.
+define make_venv
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "MET Hub needs Python 3.11; found " + sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; rm -rf $(VENV); exit 1; }
+endef
 
 .PHONY: run test lint format bench bench-reports install clean worker beat migrate
 
-$(STAMP): requirements.txt requirements-dev.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "MET Hub needs Python 3.11; found " + sys.version.split()[0])'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; rm -rf $(VENV); exit 1; }
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@rm -f $(VENV)/.installed-*
+$(RUN_STAMP): requirements.txt
+	$(make_venv)
+	@echo "Installing MET Hub's dependencies (first run only, about a minute)…"
+	@$(PY) -m pip install --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-run-* $(VENV)/.installed-[0-9]*
 	@touch $@
 
-install: $(STAMP)
+# requirements-dev.txt includes requirements.txt, so the dev set also satisfies `make run`.
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	$(make_venv)
+	@echo "Installing MET Hub's dependencies and test tools (first run only, a minute or two)…"
+	@$(PY) -m pip install --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-run-* $(VENV)/.installed-dev-* $(VENV)/.installed-[0-9]*
+	@touch $@ $(RUN_STAMP)
 
-run: $(STAMP)
+install: $(DEV_STAMP)
+
+# One line per step, and the demo logins last, just above the server's own banner. The sweeps'
+# counts go to a log; their e-mails are files in var/mail/ (met/settings.py).
+run: $(RUN_STAMP)
 	@mkdir -p var
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py seed_demo --if-empty
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py run_due_jobs
+	@echo "Preparing the database (var/met.sqlite3 unless DATABASE_URL is set)…"
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py seed_demo --if-empty --quiet-logins
+	@$(RUN_ENV) $(PY) manage.py run_due_jobs > var/run_due_jobs.log
+	@echo "Ran the scheduled reminders and escalations once (var/run_due_jobs.log); e-mails are files in var/mail/."
+	@$(RUN_ENV) $(PY) manage.py demo_logins
 	@echo ""
-	@echo "MET Hub is starting on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(RUN_ENV) $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(TEST_ENV) $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-worker: $(STAMP)
-	$(VENV)/bin/celery -A met worker --loglevel=INFO
+worker: $(RUN_STAMP)
+	$(APP_ENV) $(VENV)/bin/celery -A met worker --loglevel=INFO
 
-beat: $(STAMP)
-	$(VENV)/bin/celery -A met beat --loglevel=INFO --schedule=var/celerybeat-schedule
+beat: $(RUN_STAMP)
+	$(APP_ENV) $(VENV)/bin/celery -A met beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
 
 # Benchmark: the monthly report over 100,000 synthetic children in PostgreSQL (a database of its own).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/met_bench
-bench-reports: $(STAMP)
+bench-reports: $(DEV_STAMP)
 	@psql "$(BENCH_DATABASE_URL:/met_bench=/postgres)" -qc "CREATE DATABASE met_bench" 2>/dev/null || true
 	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports --children $${CHILDREN:-100000}

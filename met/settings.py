@@ -260,8 +260,17 @@ STORAGES = {
     },
 }
 
-# Email: printed to the console unless an SMTP server is configured.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: whatever EMAIL_BACKEND names (SMTP: django.core.mail.backends.smtp.EmailBackend). Without it,
+# a debug install with no mail server writes each message to a file under var/mail/: the demo data and
+# its first sweep send over a hundred, some 2,000 lines that on the console would bury the demo logins
+# `make run` prints. With EMAIL_HOST given, or debug off, messages are printed to the console.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip()
+if not EMAIL_BACKEND:
+    if DEBUG and not os.environ.get("EMAIL_HOST", "").strip():
+        EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -272,8 +281,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MET Hub <met-hub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Links in emails point here.
-MET_BASE_URL = os.environ.get("MET_BASE_URL", "http://localhost:8000").rstrip("/")
+# Links in emails point here. In debug they default to where `make run` serves (HOST and PORT, which
+# the Makefile passes on), so a demo on another port still sends links that open.
+MET_BASE_URL = os.environ.get("MET_BASE_URL", "").strip().rstrip("/")
+if not MET_BASE_URL:
+    if DEBUG:
+        _host = os.environ.get("HOST", "").strip() or "localhost"
+        _port = env_int("PORT", 8000, minimum=1)
+        if _port > 65535:
+            raise ImproperlyConfigured(f"PORT={_port} is not a TCP port (1 to 65535).")
+        if ":" in _host and not _host.startswith("["):
+            _host = f"[{_host}]"  # an IPv6 address, as a URL writes it
+        MET_BASE_URL = f"http://{_host}:{_port}"
+    else:
+        MET_BASE_URL = "http://localhost:8000"
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -68,3 +68,14 @@ def test_it_lets_every_demo_account_sign_in_with_the_demo_password(demo_data, se
 def test_it_puts_every_account_in_its_agency_group(demo_data):
     for user in demo_data.values():
         assert user.groups.filter(pk=user.agency.group_id).exists()
+
+
+@pytest.mark.django_db
+def test_it_leaves_the_logins_to_demo_logins_when_asked(capsys):
+    call_command("seed_demo", "--quiet-logins")
+    out = capsys.readouterr().out
+    assert "Demo data ready" in out
+    assert "@example.org" not in out
+    call_command("seed_demo", "--if-empty", "--quiet-logins")
+    out = capsys.readouterr().out
+    assert out.strip() == "Database already has data: demo data not loaded."

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from met import demo, registry
+from met.management.commands.demo_logins import write_logins
 
 
 class Command(BaseCommand):
@@ -11,8 +11,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing unless the database has no agencies and no users."
         )
+        parser.add_argument(
+            "--quiet-logins",
+            action="store_true",
+            help="Leave out the table of demo logins (`make run` prints it last, with demo_logins).",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, quiet_logins=False, **options):
         if if_empty and not demo.database_is_empty():
             self.stdout.write("Database already has data: demo data not loaded.")
         else:
@@ -26,11 +31,5 @@ class Command(BaseCommand):
                     f" and {made.get('cases', 0)} children created."
                 )
             )
-        self.stdout.write("")
-        self.stdout.write("Demo logins (password: MET_DEMO_PASSWORD, default 'demo-password-change-me'):")
-        for email, roles in demo.demo_logins():
-            self.stdout.write(f"  {email:<36} {roles}")
-        if settings.MET_REQUIRE_2FA:
-            self.stdout.write(
-                "Two-factor authentication is required (MET_REQUIRE_2FA): each login sets up an authenticator app first."
-            )
+        if not quiet_logins:
+            write_logins(self.stdout)
