@@ -23,7 +23,7 @@ class CasesConfig(AppConfig):
 
         registry.register_demo_builder("cases", demo.seed_cases, order=10)
         registry.register_sweep("frequent_missing_flags", services.refresh_all_frequent_missing, order=10)
-        registry.register_sweep("rhi_reminders", services.rhi_sweep, groups=("reminders",), order=20)
+        registry.register_sweep("rhi", services.rhi_sweep, groups=("reminders",), order=20)
         registry.register_demo_builder("case_closures", demo.close_demo_cases, order=25)
 
         for order, name in enumerate(("casework", "coordination", "chairing"), start=1):

@@ -237,7 +237,7 @@ class OutboxEmail(models.Model):
     """An e-mail to send, written in the same transaction as the record it is about.
 
     A worker sends it once that transaction commits; when the broker is down, or sending fails, or a
-    worker dies mid-send, the periodic sweep (met.notifications.deliver_due) sends it later. Whoever
+    worker dies mid-send, the periodic sweep (met.outbox.deliver_due) sends it later. Whoever
     sends first claims the row with a conditional UPDATE, so each e-mail goes out once.
     """
 

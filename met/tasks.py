@@ -17,7 +17,7 @@ def clear_expired_sessions() -> str:
 @shared_task(acks_late=True, ignore_result=True)
 def send_email(email_id: int) -> bool:
     """Send one e-mail from the outbox. Safe to run twice, or alongside the sweep: it goes out once."""
-    from met.notifications import deliver
+    from met.outbox import deliver
 
     return deliver(email_id=email_id)
 
@@ -26,7 +26,7 @@ def send_email(email_id: int) -> bool:
 def send_pending_emails() -> int:
     """Every few minutes: whatever the outbox still holds (queued while the broker was down, failed, or
     left by a worker that died mid-send)."""
-    from met.notifications import deliver_due
+    from met.outbox import deliver_due
 
     return deliver_due()
 
@@ -35,7 +35,7 @@ def send_pending_emails() -> int:
 def send_notification_email(notification_id: int) -> bool:
     """Tasks queued before the outbox existed, still in the broker after an upgrade."""
     from met.models import OutboxEmail
-    from met.notifications import deliver
+    from met.outbox import deliver
 
     email = OutboxEmail.objects.filter(notification_id=notification_id).first()
     return email is not None and deliver(email_id=email.pk)

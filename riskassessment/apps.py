@@ -12,7 +12,7 @@ class RiskassessmentConfig(AppConfig):
         from riskassessment import demo, selectors, services
 
         registry.register_demo_builder("risk_assessments", demo.seed_assessments, order=20)
-        registry.register_sweep("risk_reviews", services.review_sweep, groups=("escalations",), order=50)
+        registry.register_sweep("reviews", services.review_sweep, groups=("escalations",), order=50)
 
         extensions.register_case_panel(
             "risk",

@@ -20,7 +20,7 @@ from cases.models import Case, Category, Concern
 from meetings.models import Action
 from met.celery import app
 from met.models import EmailStatus, Notification, OutboxEmail, Reminder
-from met.notifications import LEASE, deliver, deliver_due
+from met.outbox import LEASE, deliver, deliver_due
 from met.tasks import send_email, send_notification_email, send_pending_emails
 from tests.met.test_celery import overdue_police_action
 
@@ -175,26 +175,26 @@ def test_a_worker_killed_mid_send_leaves_the_email_to_be_sent_once_later(
 def test_a_failed_send_is_retried_with_back_off_then_given_up(demo_data, monkeypatch, time_machine):
     from django.core.mail.backends.locmem import EmailBackend
 
-    from met import notifications
+    from met import notifications, outbox
 
     time_machine.move_to(timezone.now(), tick=False)
     monkeypatch.setattr(EmailBackend, "send_messages", lambda self, messages: (_ for _ in ()).throw(OSError("down")))
     notifications.notify(recipient=demo_data[POLICE], subject="Hello", body="Body")
     email = OutboxEmail.objects.get()
-    assert notifications.deliver_due() == 0
+    assert outbox.deliver_due() == 0
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == (EmailStatus.PENDING, 1, "OSError")
     assert email.next_attempt_at == timezone.now() + timedelta(minutes=2)
-    assert notifications.deliver_due() == 0  # not yet due
+    assert outbox.deliver_due() == 0  # not yet due
     assert OutboxEmail.objects.get().attempts == 1
-    for _ in range(notifications.MAX_ATTEMPTS - 1):
-        time_machine.shift(notifications.MAX_BACKOFF)
-        notifications.deliver_due()
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        time_machine.shift(outbox.MAX_BACKOFF)
+        outbox.deliver_due()
     email.refresh_from_db()
-    assert (email.status, email.attempts) == (EmailStatus.FAILED, notifications.MAX_ATTEMPTS)
+    assert (email.status, email.attempts) == (EmailStatus.FAILED, outbox.MAX_ATTEMPTS)
     monkeypatch.undo()
-    time_machine.shift(notifications.MAX_BACKOFF)
-    assert notifications.deliver_due() == 0
+    time_machine.shift(outbox.MAX_BACKOFF)
+    assert outbox.deliver_due() == 0
     assert mail.outbox == []
 
 

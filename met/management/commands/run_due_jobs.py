@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from met import registry
-from met.notifications import deliver_due
+from met.outbox import deliver_due
 
 
 class Command(BaseCommand):
