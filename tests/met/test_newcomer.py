@@ -172,6 +172,7 @@ def test_it_prints_the_demo_logins_last_before_the_server_starts(tmp_path):
     assert "--quiet-logins" in steps[1]
     assert " -v0" in steps[0]
     assert all("HOST=127.0.0.1 PORT=8123" in line for line in steps)
+    assert all("LOG_LEVEL=${LOG_LEVEL-ERROR}" in line for line in steps[:3])
     assert steps[-1].endswith("runserver --skip-checks 127.0.0.1:8123")
 
 
