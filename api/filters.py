@@ -2,7 +2,7 @@
 
 A value that is not one of the options is a 400 that says so, never silently ignored: a partner
 system that mistypes a filter must not take the whole list for the filtered one.
-The case filters are the web list's own (cases.views.filtered_cases), so the two cannot drift.
+The case filters are the web list's own (cases.selectors.filtered_cases), so the two cannot drift.
 """
 
 from datetime import UTC
@@ -30,7 +30,7 @@ from cases.models import (
     MissingEpisode,
     RiskLevel,
 )
-from cases.views import filtered_cases
+from cases.selectors import filtered_cases
 from meetings.models import Action, ActionStatus, Meeting, MeetingStatus
 from met.models import Agency, Notification, User
 from riskassessment.models import Assessment, AssessmentStatus

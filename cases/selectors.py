@@ -1,10 +1,13 @@
 """Reads of cases shared by more than one caller: the web pages, the API and the home page."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
+from cases import extensions
 from cases.access import cases_visible_to
-from cases.missing import overdue_rhi_filter
-from cases.models import CaseStatus, Concern, MissingEpisode, RiskLevel
+from cases.missing import episode_rhi_state, overdue_rhi_filter
+from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
 
 
 def case_counts(user) -> dict:
@@ -34,3 +37,56 @@ def coordination_panel(user) -> dict | None:
 
 def chairing_panel(user) -> dict | None:
     return case_counts(user) if user.is_chair else None
+
+
+def case_queryset():
+    """Cases with what every list and page of them shows, in a fixed number of queries."""
+    return Case.objects.select_related("child", "lead_agency", "lead_professional").prefetch_related("categories")
+
+
+def filtered_cases(user, data: dict):
+    """The case list's filters (web list, CSV export and API share them), over the cases the user may see."""
+    cases = case_queryset().filter(pk__in=cases_visible_to(user).values("pk"))
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    if data.get("risk_level"):
+        cases = cases.filter(risk_level=data["risk_level"])
+    if data.get("category"):
+        cases = cases.filter(categories=data["category"])
+    if data.get("agency"):
+        cases = cases.filter(agencies_involved=data["agency"])
+    if data.get("lead_professional"):
+        cases = cases.filter(lead_professional=data["lead_professional"])
+    flag = data.get("flag")
+    if flag == "frequent_missing":
+        cases = cases.filter(is_frequent_missing=True)
+    elif flag == "high_risk":
+        cases = cases.filter(risk_level=RiskLevel.HIGH)
+    elif flag == "placed_out_of_area":
+        cases = cases.filter(child__placed_out_of_area=True)
+    elif flag == "placed_here":
+        cases = cases.filter(child__placed_by_other_authority=True)
+    elif flag == "restricted":
+        cases = cases.filter(is_restricted=True)
+    return cases.order_by("-created_at", "-pk")
+
+
+def case_timeline(case: Case, now: datetime) -> list[dict]:
+    """Everything that happened on a case, newest first: its own records and what other apps add."""
+    items = []
+    for concern in case.concerns.select_related("logged_by", "source_agency", "category"):
+        items.append({"kind": "concern", "at": concern.observed_at, "obj": concern})
+    for episode in case.missing_episodes.all():
+        items.append(
+            {
+                "kind": "missing",
+                "at": episode.went_missing_at,
+                "obj": episode,
+                "rhi": episode_rhi_state(episode, now=now),
+            }
+        )
+    for note in case.notes.select_related("author"):
+        items.append({"kind": "note", "at": note.created_at, "obj": note})
+    # Decisions and actions from MEOG meetings (and ad hoc actions), from the apps that own them.
+    items += extensions.timeline_items(case, now)
+    return sorted(items, key=lambda item: item["at"], reverse=True)

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.access import cases_visible_to
-from meetings.models import Action, Attendance, Meeting, PersonOfConcern, PlaceOfConcern
+from meetings.models import Action, AgendaItem, Attendance, Feedback, Meeting, PersonOfConcern, PlaceOfConcern
 from met.access import require_case_role
 
 
@@ -61,6 +61,28 @@ def visible_items(user, items):
         set(cases_visible_to(user).filter(pk__in=restricted).values_list("pk", flat=True)) if restricted else set()
     )
     return [i for i in items if i.case_id not in restricted or i.case_id in visible]
+
+
+def get_item_for_user(user, meeting: Meeting, item_pk: int, *, queryset: QuerySet | None = None) -> AgendaItem:
+    """An item of a meeting the caller already fetched for the user: 404 for another meeting's item, or
+    a restricted child's the user is not named on."""
+    try:
+        item = (queryset if queryset is not None else AgendaItem.objects).get(pk=item_pk, meeting=meeting)
+    except AgendaItem.DoesNotExist:
+        raise Http404("No such agenda item.") from None
+    if not visible_items(user, [item]):
+        raise Http404("No such agenda item.")
+    return item
+
+
+def get_feedback_for_user(user, meeting: Meeting, feedback_pk: int, *, write: bool = False) -> Feedback:
+    """Feedback records belong to the meeting's running: the coordinator's and chairs'."""
+    if write and not user.sees_all_cases:
+        raise PermissionDenied("Only the MET coordinator and chairs record feedback.")
+    try:
+        return meeting.feedback.select_related("case", "lead_professional").get(pk=feedback_pk)
+    except Feedback.DoesNotExist:
+        raise Http404("No such feedback record.") from None
 
 
 def actions_visible_to(user) -> QuerySet[Action]:

@@ -15,6 +15,13 @@ def is_quorate(present_kinds: Iterable[str]) -> bool:
     return not missing_statutory(present_kinds)
 
 
+def present_kinds(attendances) -> list[str]:
+    """The agency kinds of the people present, from attendances already loaded (with their agency)."""
+    from meetings.models import AttendanceStatus
+
+    return [a.agency.kind for a in attendances if a.status == AttendanceStatus.PRESENT]
+
+
 def meeting_present_kinds(meeting) -> list[str]:
     from meetings.models import AttendanceStatus
 

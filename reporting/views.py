@@ -17,28 +17,11 @@ from met.audit import audit
 from met.concurrency import StaleEditError
 from met.csv import csv_response
 from reporting import metrics, services, tables
+from reporting.access import get_report_for_user, require_chair, require_oversight
 from reporting.forms import CommentaryForm, RagForm, ReissueForm, RequestReportForm
 from reporting.models import PlanAction, Priority, RagUpdate, Report, ReportStatus
 
 BUILT = (ReportStatus.DRAFT, ReportStatus.FINAL)
-
-
-def _require_oversight(user) -> None:
-    if not user.sees_all_cases:
-        raise PermissionDenied("Reports are for the MET coordinator and chairs.")
-
-
-def _get_report(user, pk: int) -> Report:
-    _require_oversight(user)
-    try:
-        return Report.objects.select_related("built_by", "finalised_by").defer("pdf").get(pk=pk)
-    except Report.DoesNotExist:
-        raise Http404("No such report.") from None
-
-
-def _require_chair(user, doing: str) -> None:
-    if not user.is_chair:
-        raise PermissionDenied(f"Only a chair {doing} reports.")
 
 
 def _queue_build(report: Report) -> None:
@@ -55,10 +38,10 @@ def _refused(request, report: Report, message: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_list(request):
-    _require_oversight(request.user)
+    require_oversight(request.user)
     form = RequestReportForm(request.POST or None, initial={"month": services.previous_month(timezone.localdate())[0]})
     if request.method == "POST":
-        _require_chair(request.user, "builds")
+        require_chair(request.user, "builds")
         if form.is_valid():
             try:
                 report, _ = services.report_request(
@@ -81,7 +64,7 @@ def report_list(request):
 @login_required
 @require_safe
 def report_detail(request, pk: int):
-    report = _get_report(request.user, pk)
+    report = get_report_for_user(request.user, pk)
     audit(actor=request.user, action="report.view", obj=report, request=request)
     context = {"report": report, "replaces": services.replaced_issue(report) if report.is_reissue else None}
     if report.status in BUILT:
@@ -97,7 +80,7 @@ def report_detail(request, pk: int):
 @login_required
 @require_POST
 def report_annotate(request, pk: int):
-    report = _get_report(request.user, pk)
+    report = get_report_for_user(request.user, pk)
     form = CommentaryForm(request.POST, instance=Report.objects.get(pk=pk))
     if form.is_valid():
         try:
@@ -125,8 +108,8 @@ def report_annotate(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_finalise(request, pk: int):
-    report = _get_report(request.user, pk)
-    _require_chair(request.user, "finalises")
+    report = get_report_for_user(request.user, pk)
+    require_chair(request.user, "finalises")
     if report.is_final:
         raise PermissionDenied(services.FINAL)
     if request.method == "POST":
@@ -144,8 +127,8 @@ def report_finalise(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def report_reissue(request, pk: int):
     """Confirm, with a reason, that a finalised report is replaced by a new issue built afresh."""
-    report = _get_report(request.user, pk)
-    _require_chair(request.user, "re-issues")
+    report = get_report_for_user(request.user, pk)
+    require_chair(request.user, "re-issues")
     refusal = services.reissue_refusal(report)
     if refusal:
         return _refused(request, report, refusal)
@@ -172,8 +155,8 @@ def report_reissue(request, pk: int):
 @login_required
 @require_POST
 def report_retry(request, pk: int):
-    report = _get_report(request.user, pk)
-    _require_chair(request.user, "builds")
+    report = get_report_for_user(request.user, pk)
+    require_chair(request.user, "builds")
     try:
         report = services.report_retry(actor=request.user, report=report, request=request)
     except ValidationError as error:
@@ -185,7 +168,7 @@ def report_retry(request, pk: int):
 @login_required
 @require_safe
 def report_pdf(request, pk: int):
-    report = _get_report(request.user, pk)
+    report = get_report_for_user(request.user, pk)
     if report.status not in BUILT:
         raise Http404("The report has not been built.")
     if report.is_final:
@@ -208,7 +191,7 @@ def report_pdf(request, pk: int):
 @login_required
 @require_safe
 def report_csv(request, pk: int, table: str):
-    report = _get_report(request.user, pk)
+    report = get_report_for_user(request.user, pk)
     if report.status not in BUILT:
         raise Http404("The report has not been built.")
     found = next((t for t in tables.build(report.data, lscb=report.is_lscb) if t.slug == table), None)
@@ -226,7 +209,7 @@ def report_csv(request, pk: int, table: str):
 @require_safe
 def dashboard(request):
     """This month so far, for coordinators and chairs; each figure links to the list behind it."""
-    _require_oversight(request.user)
+    require_oversight(request.user)
     today = timezone.localdate()
     start, end = services.month_bounds(today)
     now = timezone.now()
@@ -259,7 +242,7 @@ def dashboard(request):
 @login_required
 @require_safe
 def plan(request):
-    _require_oversight(request.user)
+    require_oversight(request.user)
     summary = services.plan_summary()
     priorities = Priority.objects.prefetch_related("actions")
     return render(
@@ -272,7 +255,7 @@ def plan(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_action(request, pk: int):
-    _require_oversight(request.user)
+    require_oversight(request.user)
     action = get_object_or_404(PlanAction.objects.select_related("priority"), pk=pk)
     form = RagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -311,7 +294,7 @@ def _plan_row(action: PlanAction, update: RagUpdate | None) -> list:
 @login_required
 @require_safe
 def plan_export(request):
-    _require_oversight(request.user)
+    require_oversight(request.user)
     latest = services.plan_summary()["latest"]
     response = csv_response(
         f"met-action-plan-{timezone.localdate():%Y-%m-%d}.csv",

@@ -1,0 +1,270 @@
+"""Children, cases, concerns and missing episodes."""
+
+from django.core import signing
+from django.db import models
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api import fields
+from api.serializers._shared import (
+    CASE_SNAPSHOT_FIELDS,
+    EPISODE_SNAPSHOT_FIELDS,
+    SNAPSHOT_HELP,
+    SNAPSHOT_SALT,
+    VERSION_HELP,
+    ModelSerializer,
+)
+from api.serializers.errors import ErrorSerializer
+from api.serializers.reference import AgencySummarySerializer, CategorySummarySerializer, UserSummarySerializer
+from cases.forms import CHILD_FIELDS, FLAG_CHOICES
+from cases.missing import RHIStatus, episode_rhi_state
+from cases.models import Case, Category, Child, Concern, MissingEpisode
+from cases.services import EPISODE_FIELDS
+from met.concurrency import snapshot
+from met.models import Agency, User
+
+
+class ChildInCaseSerializer(ModelSerializer):
+    age = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Child
+        fields = ["id", *CHILD_FIELDS, "age", "created_at", "version"]
+
+    def get_age(self, child: Child) -> int | None:
+        return child.age()
+
+
+class ChildSerializer(ChildInCaseSerializer):
+    cases = serializers.SerializerMethodField(help_text="The child's cases that you can see.")
+
+    class Meta(ChildInCaseSerializer.Meta):
+        fields = [*ChildInCaseSerializer.Meta.fields, "cases"]
+
+    def get_cases(self, child: Child) -> list[int]:
+        return [case.pk for case in child.visible_cases]
+
+
+class ChildInputSerializer(ModelSerializer):
+    """A child new to MET Hub. Identifiers are checked by the service, which can point to the existing child."""
+
+    class Meta:
+        model = Child
+        fields = CHILD_FIELDS
+        extra_kwargs = {name: {"validators": []} for name in ("police_number", "csc_number", "nhs_number")}
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def sign_snapshot(instance: models.Model, names: list[str]) -> str:
+    return signing.dumps(snapshot(instance, names), salt=SNAPSHOT_SALT)
+
+
+def read_snapshot(value: str | None) -> dict | None:
+    if not value:
+        return None
+    try:
+        return signing.loads(value, salt=SNAPSHOT_SALT)
+    except signing.BadSignature:
+        raise serializers.ValidationError(
+            {"snapshot": ["This snapshot was not made by MET Hub, or was changed: send it back as you received it."]}
+        ) from None
+
+
+class CaseSerializer(ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    child = ChildInCaseSerializer()
+    categories = CategorySummarySerializer(many=True)
+    lead_agency = AgencySummarySerializer(allow_null=True)
+    lead_professional = UserSummarySerializer(allow_null=True)
+    agencies_involved = AgencySummarySerializer(many=True)
+    restricted_to = UserSummarySerializer(
+        many=True, help_text="On a restricted case, the people besides coordinators and chairs who may see it."
+    )
+    flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "child",
+            "categories",
+            "risk_level",
+            "risk_review_due",
+            "lead_agency",
+            "lead_professional",
+            "agencies_involved",
+            "is_restricted",
+            "restricted_to",
+            "flags",
+            "voice_of_child",
+            "closure_reason",
+            "closure_note",
+            "opened_at",
+            "closed_at",
+            "created_at",
+            "version",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=FLAG_CHOICES)))
+    def get_flags(self, case: Case) -> list[str]:
+        child = case.child
+        present = {
+            "frequent_missing": case.is_frequent_missing,
+            "high_risk": case.is_high_risk,
+            "placed_out_of_area": child.placed_out_of_area,
+            "placed_here": child.placed_by_other_authority,
+            "restricted": case.is_restricted,
+        }
+        return [code for code, _ in FLAG_CHOICES if present[code]]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    snapshot = serializers.SerializerMethodField(help_text=SNAPSHOT_HELP)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "snapshot"]
+
+    def get_snapshot(self, case: Case) -> str:
+        return sign_snapshot(case, CASE_SNAPSHOT_FIELDS)
+
+
+class VersionedInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=0, help_text=VERSION_HELP)
+    snapshot = serializers.CharField(
+        required=False, allow_blank=True, help_text="The snapshot you read, to be told what changed on a conflict."
+    )
+
+
+def _practitioners():
+    return User.objects.filter(is_active=True, is_practitioner=True)
+
+
+class CaseUpdateSerializer(VersionedInputSerializer):
+    """Practitioners who work on the case may change the voice of the child; coordinators and chairs the rest."""
+
+    voice_of_child = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    lead_agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    lead_professional = serializers.PrimaryKeyRelatedField(
+        queryset=_practitioners(), required=False, allow_null=True, help_text="Must work for the lead agency."
+    )
+    agencies_involved = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.filter(is_active=True), many=True, required=False
+    )
+    categories = fields.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), many=True, required=False)
+    is_restricted = serializers.BooleanField(required=False)
+    restricted_to = serializers.PrimaryKeyRelatedField(queryset=_practitioners(), many=True, required=False)
+
+
+# --- concerns ---------------------------------------------------------------------------------
+
+
+class ConcernSerializer(ModelSerializer):
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    child = serializers.IntegerField(source="case.child_id", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source_agency = AgencySummarySerializer()
+    logged_by = UserSummarySerializer()
+
+    class Meta:
+        model = Concern
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "child",
+            "category",
+            "observed_at",
+            "description",
+            "source_agency",
+            "logged_by",
+            "logged_at",
+            "triaged_at",
+            "outcome",
+        ]
+
+
+class ConcernCreateSerializer(serializers.Serializer):
+    """Either `case` (a case you can see: the concern is about its child) or `new_child`, not both."""
+
+    case = fields.IdField(required=False)
+    new_child = ChildInputSerializer(required=False)
+    confirm_new_child = serializers.BooleanField(
+        default=False,
+        help_text="After a 409 listing possible duplicates: true to say this really is a different child.",
+    )
+    category = fields.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    observed_at = fields.DateTimeField(help_text="When it happened: your best estimate if you are not sure.")
+    description = serializers.CharField(max_length=10000, help_text="What you saw or were told. Facts first.")
+
+    def validate(self, data):
+        if ("case" in data) == ("new_child" in data):
+            raise serializers.ValidationError(
+                "Say who the concern is about: give either “case” (an existing case) or “new_child”, not both."
+            )
+        return data
+
+
+class DuplicateChildSerializer(serializers.Serializer):
+    case = serializers.IntegerField(help_text="The child's case: log the concern against it if this is them.")
+    reference = serializers.CharField()
+    child = ChildInCaseSerializer()
+
+
+class PossibleDuplicateSerializer(ErrorSerializer):
+    candidates = DuplicateChildSerializer(many=True)
+
+
+# --- missing episodes -------------------------------------------------------------------------
+
+
+class RhiSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=list(RHIStatus.LABELS.items()))
+    label = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True, help_text="72 hours after the child's return.")
+
+
+class MissingEpisodeSerializer(ModelSerializer):
+    rhi = serializers.SerializerMethodField(help_text="Where the return home interview stands now.")
+    recorded_by = UserSummarySerializer()
+
+    class Meta:
+        model = MissingEpisode
+        fields = ["id", "case", *EPISODE_FIELDS, "rhi", "recorded_by", "recorded_at", "version"]
+
+    @extend_schema_field(RhiSerializer)
+    def get_rhi(self, episode: MissingEpisode) -> dict:
+        state = episode_rhi_state(episode, now=self.context.get("now") or timezone.now())
+        due_at = serializers.DateTimeField().to_representation(state.due_at) if state.due_at else None
+        return {"status": state.status, "label": state.label, "due_at": due_at}
+
+
+class MissingEpisodeDetailSerializer(MissingEpisodeSerializer):
+    snapshot = serializers.SerializerMethodField(help_text=SNAPSHOT_HELP)
+
+    class Meta(MissingEpisodeSerializer.Meta):
+        fields = [*MissingEpisodeSerializer.Meta.fields, "snapshot"]
+
+    def get_snapshot(self, episode: MissingEpisode) -> str:
+        return sign_snapshot(episode, EPISODE_SNAPSHOT_FIELDS)
+
+
+class MissingEpisodeCreateSerializer(ModelSerializer):
+    case = fields.IdField(help_text="A case you work on.")
+
+    class Meta:
+        model = MissingEpisode
+        fields = ["case", *EPISODE_FIELDS]
+
+
+class MissingEpisodeUpdateSerializer(VersionedInputSerializer, ModelSerializer):
+    class Meta:
+        model = MissingEpisode
+        fields = [*EPISODE_FIELDS, "version", "snapshot"]
+        extra_kwargs = {name: {"required": False} for name in EPISODE_FIELDS}

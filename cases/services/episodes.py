@@ -1,0 +1,148 @@
+"""Writes for missing episodes, the frequent-missing flag, and return home interview reminders."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cases import missing
+from cases.models import (
+    Case,
+    CaseStatus,
+    MissingEpisode,
+)
+from cases.services.permissions import _child_audit
+from cases.services.validation import validate_episode
+from met.audit import audit
+from met.concurrency import check_version
+from met.models import User
+
+
+def case_refresh_frequent_missing(*, case: Case, as_of=None) -> bool:
+    """Set or clear the case's frequent-missing flag from its episodes (cases/missing.py's rule)."""
+    as_of = as_of or timezone.localdate()
+    start, end = missing.window_bounds(as_of)
+    starts = case.missing_episodes.filter(went_missing_at__gte=start, went_missing_at__lt=end).values_list(
+        "went_missing_at", flat=True
+    )
+    frequent = missing.is_frequent_missing(starts, as_of=as_of)
+    if frequent != case.is_frequent_missing:
+        Case.objects.filter(pk=case.pk).update(is_frequent_missing=frequent)
+        case.is_frequent_missing = frequent
+        audit(
+            actor=None,
+            action="case.flag_frequent_missing" if frequent else "case.unflag_frequent_missing",
+            obj=case,
+            child_id=case.child_id,
+        )
+    return frequent
+
+
+def refresh_all_frequent_missing(*, as_of=None) -> int:
+    """Daily: flags follow the rolling window as time passes. Returns how many cases changed."""
+    as_of = as_of or timezone.localdate()
+    start, _ = missing.window_bounds(as_of)
+    candidates = Case.objects.filter(
+        Q(is_frequent_missing=True) | Q(missing_episodes__went_missing_at__gte=start)
+    ).distinct()
+    changed = 0
+    for case in candidates.iterator():
+        before = case.is_frequent_missing
+        if case_refresh_frequent_missing(case=case, as_of=as_of) != before:
+            changed += 1
+    return changed
+
+
+EPISODE_FIELDS = (
+    "kind",
+    "went_missing_at",
+    "returned_at",
+    "reported_to_police",
+    "police_reference",
+    "where_found",
+    "rhi_offered_at",
+    "rhi_completed_at",
+    "rhi_by",
+    "rhi_declined",
+)
+
+
+@transaction.atomic
+def missing_episode_record(*, actor: User, case: Case, request: HttpRequest | None = None, **fields) -> MissingEpisode:
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError("This case is closed. Log a new concern to refer the child again.")
+    validate_episode(fields)
+    episode = MissingEpisode.objects.create(case=case, recorded_by=actor, **fields)
+    _child_audit(actor, "missing_episode.create", episode, case, request)
+    case_refresh_frequent_missing(case=case)
+    return episode
+
+
+@transaction.atomic
+def missing_episode_update(
+    *,
+    actor: User,
+    episode: MissingEpisode,
+    expected_version: int,
+    seen: dict | None,
+    request: HttpRequest | None = None,
+    **fields,
+) -> MissingEpisode:
+    episode = MissingEpisode.objects.select_for_update().select_related("case").get(pk=episode.pk)
+    check_version(episode, expected_version=expected_version, seen=seen)
+    validate_episode({name: fields.get(name, getattr(episode, name)) for name in EPISODE_FIELDS})
+    changed = [name for name, value in fields.items() if getattr(episode, name) != value]
+    for name, value in fields.items():
+        setattr(episode, name, value)
+    episode.version += 1
+    episode.save()
+    _child_audit(actor, "missing_episode.update", episode, episode.case, request, {"fields": changed})
+    case_refresh_frequent_missing(case=episode.case)
+    return episode
+
+
+# --- reminders (DESIGN §6) --------------------------------------------------------------------
+
+RHI_LOOKBACK_DAYS = 28  # older returns were handled (or not) long ago: a first sweep must not flood inboxes
+
+
+def rhi_sweep(*, now: datetime | None = None) -> int:
+    """48 hours after a return with no interview: remind the lead professional. At 72: overdue, tell the coordinators too."""
+    from met.models import User as Member
+    from met.reminders import send_once
+
+    now = now or timezone.now()
+    episodes = (
+        MissingEpisode.objects.filter(
+            kind="missing",
+            returned_at__lte=now - timedelta(hours=missing.RHI_REMINDER_HOURS),
+            returned_at__gte=now - timedelta(days=RHI_LOOKBACK_DAYS),
+            rhi_completed_at__isnull=True,
+            rhi_declined=False,
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case__lead_professional")
+    )
+    coordinators = list(Member.objects.filter(is_active=True, is_coordinator=True))
+    sent = 0
+    for episode in episodes:
+        lead = episode.case.lead_professional
+        due = missing.rhi_due_at(episode.returned_at)
+        link = episode.case.get_absolute_url()
+        overdue = now > due
+        key = "overdue" if overdue else "48h"
+        for recipient in {*([lead] if lead else []), *(coordinators if overdue or lead is None else [])}:
+            sent += send_once(
+                kind="rhi",
+                obj=episode,
+                key=key,
+                recipient=recipient,
+                subject="Return home interview overdue" if overdue else "Return home interview due within 24 hours",
+                body=f"No return home interview is recorded for the child on {episode.case.reference}, who returned on {timezone.localtime(episode.returned_at):%-d %B %Y at %H:%M}. It is due by {timezone.localtime(due):%-d %B %Y at %H:%M}.",
+                link=link,
+                reason="You are the lead professional, or a MET coordinator.",
+            )
+    return sent

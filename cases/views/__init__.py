@@ -1,0 +1,45 @@
+"""Pages for children, cases, concerns and missing episodes. Views validate, services act.
+
+Split by entity; every name is still importable from here."""
+
+from cases.views._shared import PAGE_SIZE, _audit_view
+from cases.views.cases import _panel_context, case_access_log, case_detail, case_edit, case_note_add, child_edit
+from cases.views.concerns import (
+    _concern_context,
+    case_close,
+    case_open,
+    concern_acknowledge,
+    concern_detail,
+    concern_log,
+    concern_log_for_case,
+    triage_inbox,
+)
+from cases.views.episodes import episode_create, episode_edit, rhi_overdue_list
+from cases.views.lists import DATE_PATTERNS, _parse_date, case_export, case_list, case_search
+
+__all__ = [
+    "DATE_PATTERNS",
+    "PAGE_SIZE",
+    "_audit_view",
+    "_concern_context",
+    "_panel_context",
+    "_parse_date",
+    "case_access_log",
+    "case_close",
+    "case_detail",
+    "case_edit",
+    "case_export",
+    "case_list",
+    "case_note_add",
+    "case_open",
+    "case_search",
+    "child_edit",
+    "concern_acknowledge",
+    "concern_detail",
+    "concern_log",
+    "concern_log_for_case",
+    "episode_create",
+    "episode_edit",
+    "rhi_overdue_list",
+    "triage_inbox",
+]

@@ -1,0 +1,24 @@
+"""Reads of meetings shared by more than one caller: the agenda page, its PDFs and the API."""
+
+from django.db.models import Prefetch
+
+from meetings.access import visible_items
+from meetings.models import AgendaItem, Decision, Meeting, Section
+
+
+def item_queryset():
+    """Agenda items with what the agenda shows of each, in a fixed number of queries."""
+    return AgendaItem.objects.select_related("case__child", "case__lead_professional", "place", "person", "removed_by")
+
+
+def agenda_sections(meeting: Meeting, user):
+    """The items the user may see, by section, and the removed ones: (items, sections, removed)."""
+    items = visible_items(
+        user,
+        item_queryset()
+        .filter(meeting=meeting)
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("pk")), "actions__owner"),
+    )
+    sections = [(section, [i for i in items if i.section == section.value and not i.removed_at]) for section in Section]
+    removed = [i for i in items if i.removed_at]
+    return items, sections, removed

@@ -1,0 +1,74 @@
+"""Writes for meetings, their agenda, decisions, actions and the intelligence registers.
+
+Split by entity; every name is still importable from here."""
+
+from meetings.services._shared import MEETINGS_FROM, SIGNED_OFF, _audit, _require_coordination, _require_open
+from meetings.services.actions import _lock_open_action, action_cancel, action_complete, action_create
+from meetings.services.decisions import (
+    _decision,
+    _require_case_item,
+    decision_close_case,
+    decision_confirm_risk,
+    decision_other,
+    decision_referral,
+)
+from meetings.services.feedback import (
+    feedback_create_for_meeting,
+    feedback_email_body,
+    feedback_mark_sent,
+    feedback_send_email,
+)
+from meetings.services.items import item_add, item_discussion_save, item_move, item_remove, item_restore
+from meetings.services.meetings import (
+    addendum_add,
+    agenda_rebuild,
+    attendance_set,
+    meeting_create,
+    meeting_sign_off,
+    quorum_exception_record,
+    statement_accept,
+)
+from meetings.services.registers import disruption_record, person_create, place_create, register_link
+from meetings.services.sweeps import _already_sent, _case_named_for, actions_sweep, feedback_sweep
+
+__all__ = [
+    "MEETINGS_FROM",
+    "SIGNED_OFF",
+    "_already_sent",
+    "_audit",
+    "_case_named_for",
+    "_decision",
+    "_lock_open_action",
+    "_require_case_item",
+    "_require_coordination",
+    "_require_open",
+    "action_cancel",
+    "action_complete",
+    "action_create",
+    "actions_sweep",
+    "addendum_add",
+    "agenda_rebuild",
+    "attendance_set",
+    "decision_close_case",
+    "decision_confirm_risk",
+    "decision_other",
+    "decision_referral",
+    "disruption_record",
+    "feedback_create_for_meeting",
+    "feedback_email_body",
+    "feedback_mark_sent",
+    "feedback_send_email",
+    "feedback_sweep",
+    "item_add",
+    "item_discussion_save",
+    "item_move",
+    "item_remove",
+    "item_restore",
+    "meeting_create",
+    "meeting_sign_off",
+    "person_create",
+    "place_create",
+    "quorum_exception_record",
+    "register_link",
+    "statement_accept",
+]

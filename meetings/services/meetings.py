@@ -1,0 +1,146 @@
+"""Writes for a meeting itself: scheduling, attendance and quorum, the confidentiality statement, sign-off and addenda."""
+
+from datetime import date, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from meetings import agenda
+from meetings.models import (
+    Addendum,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+)
+from meetings.services._shared import MEETINGS_FROM, _audit, _require_coordination, _require_open
+from meetings.services.feedback import feedback_create_for_meeting
+from met import dates
+from met.models import User
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    date: date,
+    starts_at: time,
+    chair: User,
+    location: str = "",
+    online_link: str = "",
+    request: HttpRequest | None = None,
+) -> Meeting:
+    _require_coordination(actor)
+    if not chair.is_chair or not chair.is_active:
+        raise ValidationError({"chair": "Choose someone who holds the chair role."})
+    if message := dates.out_of_range("Date", date, earliest=MEETINGS_FROM, latest=dates.years_from_today(2)):
+        raise ValidationError({"date": message})
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                date=date,
+                starts_at=starts_at,
+                chair=chair,
+                location=location,
+                online_link=online_link,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError({"date": "There is already a meeting at that date and time."}) from None
+    for person in {actor, chair}:
+        Attendance.objects.create(meeting=meeting, user=person, agency=person.agency)
+    agenda.build(meeting)
+    _audit(actor, "meeting.create", meeting, request)
+    return meeting
+
+
+@transaction.atomic
+def agenda_rebuild(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> dict[str, int]:
+    _require_coordination(actor)
+    _require_open(meeting)
+    result = agenda.build(meeting)
+    _audit(actor, "meeting.agenda_build", meeting, request, detail=result)
+    return result
+
+
+@transaction.atomic
+def attendance_set(
+    *, actor: User, meeting: Meeting, user: User, status: str, request: HttpRequest | None = None
+) -> Attendance:
+    _require_coordination(actor)
+    _require_open(meeting)
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": "Choose present, apologies or invited."})
+    if not user.is_active:
+        raise ValidationError({"user": "That account is deactivated."})
+    if not user.has_case_role:
+        raise ValidationError(
+            {"user": "Only people with a casework role attend MEOG: they must be able to see the children discussed."}
+        )
+    attendance, _ = Attendance.objects.update_or_create(
+        meeting=meeting, user=user, defaults={"status": status, "agency": user.agency}
+    )
+    _audit(actor, "meeting.attendance", meeting, request, detail={"user": user.pk, "status": status})
+    return attendance
+
+
+@transaction.atomic
+def statement_accept(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> Attendance:
+    """Only the attendee themself accepts the confidentiality statement; the time is recorded."""
+    attendance = Attendance.objects.select_for_update().filter(meeting=meeting, user=actor).first()
+    if attendance is None:
+        raise PermissionDenied("You are not on this meeting's attendance list. Ask the coordinator to add you.")
+    if attendance.accepted_statement_at is None:
+        attendance.accepted_statement_at = timezone.now()
+        attendance.save(update_fields=["accepted_statement_at"])
+        _audit(actor, "meeting.accept_statement", meeting, request)
+    return attendance
+
+
+@transaction.atomic
+def quorum_exception_record(
+    *, actor: User, meeting: Meeting, reason: str, request: HttpRequest | None = None
+) -> Meeting:
+    if not actor.is_chair:
+        raise PermissionDenied("Only a chair can record a quorum exception.")
+    _require_open(meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for going ahead without a quorum."})
+    meeting.quorum_exception_reason = reason.strip()
+    meeting.quorum_exception_by = actor
+    meeting.save(update_fields=["quorum_exception_reason", "quorum_exception_by"])
+    _audit(actor, "meeting.quorum_exception", meeting, request)
+    return meeting
+
+
+# --- sign-off ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_sign_off(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> Meeting:
+    if not actor.is_chair:
+        raise PermissionDenied("Only a chair signs off the minutes.")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_open(meeting)
+    meeting.status = MeetingStatus.SIGNED_OFF
+    meeting.signed_off_by = actor
+    meeting.signed_off_at = timezone.now()
+    meeting.version += 1
+    meeting.save()
+    feedback_create_for_meeting(meeting)
+    _audit(actor, "meeting.sign_off", meeting, request)
+    return meeting
+
+
+@transaction.atomic
+def addendum_add(*, actor: User, meeting: Meeting, text: str, request: HttpRequest | None = None) -> Addendum:
+    _require_coordination(actor)
+    if meeting.status != MeetingStatus.SIGNED_OFF:
+        raise ValidationError("The minutes are not signed off yet: edit them directly.")
+    if not text.strip():
+        raise ValidationError({"text": "Write the correction."})
+    addendum = Addendum.objects.create(meeting=meeting, text=text.strip(), author=actor)
+    _audit(actor, "meeting.addendum", addendum, request)
+    return addendum

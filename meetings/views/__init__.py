@@ -1,0 +1,64 @@
+"""MEOG meetings, their agenda and minutes, actions, and the places/persons of concern registers.
+
+Split by entity; every name is still importable from here."""
+
+from meetings.views._shared import _audit_children
+from meetings.views.actions import (
+    _action_list,
+    action_cancel,
+    action_complete,
+    action_detail,
+    agency_actions,
+    case_action_create,
+    my_actions,
+)
+from meetings.views.feedback import feedback_record
+from meetings.views.items import ITEM_FORMS, _item_forms, item_add, item_detail, item_move, item_remove, item_restore
+from meetings.views.meetings import (
+    meeting_accept,
+    meeting_addendum,
+    meeting_attendance,
+    meeting_create,
+    meeting_detail,
+    meeting_list,
+    meeting_quorum_exception,
+    meeting_rebuild,
+    meeting_sign_off,
+)
+from meetings.views.pdfs import _pdf, meeting_minutes_pdf, meeting_pack_pdf
+from meetings.views.registers import REGISTERS, register_create, register_detail, register_list
+
+__all__ = [
+    "ITEM_FORMS",
+    "REGISTERS",
+    "_action_list",
+    "_audit_children",
+    "_item_forms",
+    "_pdf",
+    "action_cancel",
+    "action_complete",
+    "action_detail",
+    "agency_actions",
+    "case_action_create",
+    "feedback_record",
+    "item_add",
+    "item_detail",
+    "item_move",
+    "item_remove",
+    "item_restore",
+    "meeting_accept",
+    "meeting_addendum",
+    "meeting_attendance",
+    "meeting_create",
+    "meeting_detail",
+    "meeting_list",
+    "meeting_minutes_pdf",
+    "meeting_pack_pdf",
+    "meeting_quorum_exception",
+    "meeting_rebuild",
+    "meeting_sign_off",
+    "my_actions",
+    "register_create",
+    "register_detail",
+    "register_list",
+]

@@ -1,0 +1,181 @@
+"""Meeting pages: the list, scheduling, the agenda page, attendance, the statement, quorum and sign-off."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from meetings import quorum, selectors, services
+from meetings.access import (
+    get_meeting_for_user,
+    may_see_child_details,
+    meetings_visible_to,
+)
+from meetings.forms import (
+    AddendumForm,
+    AttendanceForm,
+    FeedbackSentForm,
+    MeetingForm,
+    QuorumExceptionForm,
+)
+from meetings.views._shared import _audit_children
+from met.access import require_case_role
+from met.views.editing import apply_service_error
+
+
+@login_required
+@require_safe
+def meeting_list(request):
+    require_case_role(request.user)
+    meetings = meetings_visible_to(request.user).select_related("chair").order_by("-date", "-starts_at")
+    today = timezone.localdate()
+    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
+    return render(request, "meetings/meeting_list.html", {"page": page, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    if not request.user.sees_all_cases:
+        raise PermissionDenied("Only the MET coordinator and chairs schedule meetings.")
+    today = timezone.localdate()
+    next_week = today + timezone.timedelta(days=7)
+    form = MeetingForm(request.POST or None, initial={"date": next_week, "starts_at": "10:00"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{meeting} scheduled. The agenda has been built from the data: check it and add or remove items.",
+            )
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_safe
+def meeting_detail(request, pk: int):
+    require_case_role(request.user)
+    meeting = get_meeting_for_user(request.user, pk)
+    attendances = list(meeting.attendances.select_related("user", "agency"))
+    mine = next((a for a in attendances if a.user_id == request.user.pk), None)
+    present_kinds = quorum.present_kinds(attendances)
+    context = {
+        "meeting": meeting,
+        "attendances": attendances,
+        "mine": mine,
+        "missing_statutory": quorum.missing_statutory(present_kinds),
+        "may_confirm": quorum.may_confirm_risk(meeting),
+        "can_run": request.user.sees_all_cases and not meeting.is_signed_off,
+        "attendance_form": AttendanceForm(),
+        "quorum_form": QuorumExceptionForm(),
+        "addendum_form": AddendumForm(),
+        "show_children": may_see_child_details(request.user, meeting),
+        "today": timezone.localdate(),
+    }
+    if request.user.sees_all_cases:
+        context["feedback"] = meeting.feedback.select_related("case__child", "lead_professional", "sent_by")
+        context["feedback_form"] = FeedbackSentForm()
+    if context["show_children"]:
+        items, sections, removed = selectors.agenda_sections(meeting, request.user)
+        context.update(sections=sections, removed=removed, item_count=len(items) - len(removed))
+        _audit_children(request, meeting, items, "meeting.view_agenda")
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_accept(request, pk: int):
+    require_case_role(request.user)
+    meeting = get_meeting_for_user(request.user, pk)
+    if request.POST.get("user") and request.POST["user"] != str(request.user.pk):
+        raise PermissionDenied("You can only accept the confidentiality statement for yourself.")
+    services.statement_accept(actor=request.user, meeting=meeting, request=request)
+    messages.success(request, "Thank you. You have accepted the confidentiality statement for this meeting.")
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_rebuild(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    result = services.agenda_rebuild(actor=request.user, meeting=meeting, request=request)
+    messages.success(
+        request,
+        f"Agenda brought up to date: {result['added']} new item{'s' if result['added'] != 1 else ''}, {result['updated']} updated. Your own changes are kept.",
+    )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_attendance(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendance_set(actor=request.user, meeting=meeting, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(meeting)
+        messages.success(request, f"Attendance recorded for {form.cleaned_data['user'].full_name}.")
+        return redirect(meeting)
+    messages.error(request, "Choose a person and whether they are present.")
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_quorum_exception(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = QuorumExceptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for going ahead without a quorum.")
+        return redirect(meeting)
+    services.quorum_exception_record(
+        actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"], request=request
+    )
+    messages.success(request, "Quorum exception recorded. The meeting can now confirm risk levels.")
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_sign_off(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.meeting_sign_off(actor=request.user, meeting=meeting, request=request)
+        messages.success(request, "Minutes signed off. They are now read-only; corrections are added as addenda.")
+        return redirect(meeting)
+    if not request.user.is_chair:
+        raise PermissionDenied("Only a chair signs off the minutes.")
+    if meeting.is_signed_off:
+        raise PermissionDenied(services.SIGNED_OFF)
+    return render(
+        request,
+        "meetings/sign_off.html",
+        {"meeting": meeting, "decision_count": meeting.decisions.count(), "action_count": meeting.actions.count()},
+    )
+
+
+@login_required
+@require_POST
+def meeting_addendum(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.addendum_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"], request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(meeting)
+        messages.success(request, "Addendum added to the minutes.")
+    else:
+        messages.error(request, "Write the correction.")
+    return redirect(meeting)
