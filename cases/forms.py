@@ -67,7 +67,6 @@ CHILD_FIELDS = [
 class ChildForm(forms.ModelForm):
     date_of_birth = dates.DateField(
         label="Date of birth",
-        latest=timezone.localdate,
         required=False,
         widget=DateInput(),
         input_formats=DATE_FORMATS,

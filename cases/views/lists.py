@@ -164,6 +164,6 @@ def case_search(request):
         object_type="cases.case",
         object_id="search",
         request=request,
-        detail={"results": page.paginator.count, "children": sorted({c.child_id for c in page.object_list})},
+        detail={"results": page.paginator.count},
     )
     return render(request, "cases/search.html", {"form": form, "page": page})

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases import services as case_services
 from meetings import services as meeting_services
 from met.notifications import notify
 from riskassessment import services as risk_services
@@ -31,7 +32,7 @@ def _add_records(count: int, start: int) -> None:
     coordinator, police, health = user(COORDINATOR), user(POLICE), user(HEALTH)
     for n in range(start, start + count):
         case = make_case(police, agencies=("Police", "Health", "Education"), lead=police, category_code="cce")
-        meeting_services.case_services.case_update(
+        case_services.case_update(
             actor=coordinator,
             case=case,
             expected_version=case.version,

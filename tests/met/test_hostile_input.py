@@ -101,21 +101,24 @@ def test_it_refuses_an_episode_in_year_one_or_9999(demo_data, field, value, mess
     assert message in text(response)
 
 
-def test_it_refuses_a_date_of_birth_in_the_future(demo_data):
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_it_refuses_a_date_of_birth_in_year_one_or_9999(demo_data, day):
     from cases.forms import ChildForm
 
     form = ChildForm(
         data={
             "first_name": "Ada",
             "last_name": "Quell",
-            "date_of_birth": (timezone.localdate() + timedelta(days=2)).isoformat(),
+            "date_of_birth": day,
             "gender": "not_known",
             "ethnicity": "not_known",
         }
     )
 
     assert not form.is_valid()
-    assert "Date of birth must be between 1 January 1900 and" in form.errors["date_of_birth"][0]
+    assert form.errors["date_of_birth"] == [
+        "Date of birth must be between 1 January 1900 and 31 December 2199: check the year."
+    ]
 
 
 def test_it_answers_deeply_nested_json_with_a_400(demo_data):
