@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from cases.services.permissions import _child_audit
 from cases.services.validation import validate_episode
 from met.audit import audit
 from met.concurrency import check_version
-from met.models import User
+from met.models import AuditEvent, User
 
 
 def case_refresh_frequent_missing(*, case: Case, as_of=None) -> bool:
@@ -41,19 +41,35 @@ def case_refresh_frequent_missing(*, case: Case, as_of=None) -> bool:
     return frequent
 
 
+@transaction.atomic
 def refresh_all_frequent_missing(*, as_of=None) -> int:
-    """Daily: flags follow the rolling window as time passes. Returns how many cases changed."""
+    """Daily: flags follow the rolling window as time passes. Returns how many cases changed.
+
+    Set-based, whatever the number of cases: one grouped count finds the cases with enough episodes
+    in the window, two updates set and clear the flag, and one insert audits every change.
+    """
     as_of = as_of or timezone.localdate()
-    start, _ = missing.window_bounds(as_of)
-    candidates = Case.objects.filter(
-        Q(is_frequent_missing=True) | Q(missing_episodes__went_missing_at__gte=start)
-    ).distinct()
-    changed = 0
-    for case in candidates.iterator():
-        before = case.is_frequent_missing
-        if case_refresh_frequent_missing(case=case, as_of=as_of) != before:
-            changed += 1
-    return changed
+    start, end = missing.window_bounds(as_of)
+    frequent = (
+        MissingEpisode.objects.filter(went_missing_at__gte=start, went_missing_at__lt=end)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=missing.FREQUENT_MISSING_EPISODES)
+        .values("case_id")
+    )
+    to_flag = list(Case.objects.filter(pk__in=frequent, is_frequent_missing=False).values_list("pk", "child_id"))
+    to_clear = list(
+        Case.objects.filter(is_frequent_missing=True).exclude(pk__in=frequent).values_list("pk", "child_id")
+    )
+    Case.objects.filter(pk__in=[pk for pk, _ in to_flag]).update(is_frequent_missing=True)
+    Case.objects.filter(pk__in=[pk for pk, _ in to_clear]).update(is_frequent_missing=False)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(action=action, object_type="cases.case", object_id=str(pk), child_id=child_id)
+        for action, changed in (("case.flag_frequent_missing", to_flag), ("case.unflag_frequent_missing", to_clear))
+        for pk, child_id in changed
+    )
+    return len(to_flag) + len(to_clear)
 
 
 EPISODE_FIELDS = (

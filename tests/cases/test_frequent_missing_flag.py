@@ -80,3 +80,32 @@ def test_it_clears_the_flag_once_the_window_has_moved_on(case, demo_data, time_m
     assert not case.is_frequent_missing
     # Running it again changes nothing: the sweep is idempotent.
     assert refresh_frequent_missing_flags.apply().get() == 0
+
+
+def test_it_refreshes_every_flag_in_the_same_number_of_queries_however_many_cases(demo_data, time_machine):
+    # Set-based (issue 14): the daily refresh must not read each case in turn at a region's size.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Case, MissingEpisode
+    from met.models import AuditEvent
+    from tests.cases import add_episode, make_case
+
+    def refresh_counting(cases: int) -> tuple[int, int]:
+        made = [make_case(agencies=("Police",)) for _ in range(cases)]
+        for case in made:
+            for days_ago in (60, 40, 20):
+                add_episode(case, days_ago=days_ago)
+        assert all(Case.objects.get(pk=c.pk).is_frequent_missing for c in made)
+        time_machine.move_to(timezone.now() + timedelta(days=75))  # two of the three leave the window
+        with CaptureQueriesContext(connection) as queries:
+            changed = services.refresh_all_frequent_missing()
+        time_machine.move_to(timezone.now() - timedelta(days=75))
+        MissingEpisode.objects.filter(case__in=made).delete()  # so the next round starts from its own cases only
+        return changed, len(queries)
+
+    few, many = refresh_counting(2), refresh_counting(8)
+
+    assert (few[0], many[0]) == (2, 8)
+    assert few[1] == many[1]
+    assert AuditEvent.objects.filter(action="case.unflag_frequent_missing").count() == 10
