@@ -149,7 +149,11 @@ class Case(models.Model):
                 fields=["child"], condition=~Q(status="closed"), name="cases_one_live_case_per_child"
             ),
         ]
-        indexes = [models.Index(fields=["status", "risk_level"])]
+        indexes = [
+            models.Index(fields=["status", "risk_level"]),
+            # The case list's order (newest first), so a page is read in order rather than sorted.
+            models.Index(fields=["-created_at", "-id"], name="cases_case_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
