@@ -37,16 +37,19 @@ def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
     via_person = CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
         "content_object_id"
     )
+    return Case.objects.filter(Q(pk__in=via_agency) | Q(pk__in=via_person)).filter(_restriction_allows(user))
+
+
+def _restriction_allows(user: User) -> Q:
+    """On a restricted case agency involvement counts for nothing: only the people named on it and its
+    lead professional (coordinators and chairs see every case)."""
     named = Case.restricted_to.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
-    # On a restricted case agency involvement counts for nothing: only the people named on it.
-    return Case.objects.filter(Q(pk__in=via_agency) | Q(pk__in=via_person)).filter(
-        Q(is_restricted=False) | Exists(named) | Q(lead_professional=user)
-    )
+    return Q(is_restricted=False) | Exists(named) | Q(lead_professional=user)
 
 
 def may_see_restricted(user: User, case: Case) -> bool:
-    """On a restricted case only the people named on it, its lead professional, coordinators and chairs."""
-    return user.sees_all_cases or user.pk == case.lead_professional_id or case.restricted_to.filter(pk=user.pk).exists()
+    """Whether the restriction, if any, lets this person see the case: the same rule as the lists."""
+    return user.sees_all_cases or Case.objects.filter(_restriction_allows(user), pk=case.pk).exists()
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:

@@ -3,8 +3,8 @@ decisions and actions on the case's timeline, action owners who may view the cas
 that a case cannot be restricted while someone not named on it owns open work on it."""
 
 from cases.access import may_see_restricted
-from meetings.escalation import escalation_summaries
-from meetings.models import Action, ActionStatus, Decision, overdue_cutoff
+from meetings.escalation import escalation_summaries, overdue_cutoff
+from meetings.models import Action, ActionStatus, Decision
 
 
 def timeline_items(case, now) -> list[dict]:

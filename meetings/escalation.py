@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from met.models import Agency, Reminder, User
-from met.workdays import working_days_between
+from met.workdays import last_working_day, working_days_between
 
 REMINDER = "0"
 LEVEL_1 = "1"
@@ -32,6 +33,13 @@ class Step:
     recipients: tuple[User, ...]
 
 
+def overdue_cutoff(today: date | None = None) -> date:
+    """Something open is overdue once a working day has passed since its due date: its due date is
+    before the latest working day up to today. Level 1 starts that day, and every page, the API and the
+    dashboard call an action overdue from then (Action.objects.overdue())."""
+    return last_working_day(today or timezone.localdate())
+
+
 def level2_after() -> int:
     return settings.MET_ESCALATION_LEVEL2_WORKING_DAYS
 
@@ -40,11 +48,10 @@ def due_steps(due: date, today: date) -> list[str]:
     """Which steps are due by `today` for something due on `due` and still not done."""
     if today < due:
         return []
-    overdue = working_days_between(due, today)
     steps = [REMINDER]
-    if overdue >= 1:
+    if due < overdue_cutoff(today):
         steps.append(LEVEL_1)
-    if overdue >= 1 + level2_after():
+    if working_days_between(due, today) >= 1 + level2_after():
         steps.append(LEVEL_2)
     return steps
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from meetings.escalation import overdue_cutoff
 from met.models import Agency
-from met.workdays import last_working_day
 
 DEFAULT_CONFIDENTIALITY_STATEMENT = (
     "Information about children shared at this meeting is confidential. It is shared only to keep "
@@ -171,13 +171,6 @@ class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
-
-
-def overdue_cutoff(today: date | None = None) -> date:
-    """An open action is overdue once a working day has passed since its due date: its due date is
-    before the latest working day up to today. Escalation's level 1 starts on that same day
-    (meetings/escalation.py), so "overdue" means the same on every page, the API and the reports."""
-    return last_working_day(today or timezone.localdate())
 
 
 class ActionQuerySet(models.QuerySet):

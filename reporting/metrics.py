@@ -16,7 +16,7 @@ from cases import missing
 from cases.missing import RHI_DUE_HOURS
 from cases.models import Case, Category, Child, Concern, MissingEpisode, RiskLevel
 from meetings import quorum
-from meetings.escalation import LEVEL_1, LEVEL_2
+from meetings.escalation import LEVEL_1, LEVEL_2, overdue_cutoff
 from meetings.models import (
     Action,
     ActionStatus,
@@ -188,7 +188,9 @@ def actions_by_agency(start: date, end: date) -> dict[str, dict[str, int]]:
             ),
             overdue=Count(
                 "pk",
-                filter=Q(created_at__lt=e, due_date__lt=end) & (Q(status=ActionStatus.OPEN) | Q(completed_at__gte=e)),
+                # Overdue on the period's last day by the app's one rule (a working day past due).
+                filter=Q(created_at__lt=e, due_date__lt=overdue_cutoff(end - timedelta(days=1)))
+                & (Q(status=ActionStatus.OPEN) | Q(completed_at__gte=e)),
             ),
             escalated=Count("pk", filter=Q(was_escalated=True)),
         )

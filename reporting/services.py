@@ -15,6 +15,7 @@ from met.concurrency import check_version
 from met.models import User
 from met.workdays import is_working_day
 from reporting import charts, metrics, tables
+from reporting.access import require_chair
 from reporting.models import BUILD_TIMEOUT, PlanAction, Rag, RagUpdate, Report, ReportKind, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,9 @@ def first_working_day_of_month(day: date) -> date:
 
 
 def _require_chair(actor: User | None) -> None:
-    if actor is not None and not actor.is_chair:
-        raise PermissionDenied("Only a chair builds, annotates and finalises reports.")
+    # None is the scheduled monthly build, which nobody asked for.
+    if actor is not None:
+        require_chair(actor, "builds, annotates and finalises")
 
 
 @transaction.atomic

@@ -38,13 +38,6 @@ class Table:
     rows: list[list]
 
 
-def suppress(value):
-    """LSCB circulation is wider: a count from 1 to 4 could identify a child, so it is shown as "<5"."""
-    if isinstance(value, int) and 0 < value < 5:
-        return SUPPRESSED
-    return value
-
-
 # The key of each headline figure where a table shows the same figure.
 HEADLINE_CELLS = {
     "new_concerns": "flow.new_concerns",

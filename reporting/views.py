@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cases.missing import overdue_rhi_filter
 from cases.models import Case, CaseStatus, MissingEpisode
 from meetings.models import Action
-from met.audit import audit
+from met.audit import audit, audit_list_page
 from met.concurrency import StaleEditError
 from met.csv import csv_response
+from met.views.editing import apply_service_error
 from reporting import metrics, services, tables
 from reporting.access import get_report_for_user, require_chair, require_oversight
 from reporting.forms import CommentaryForm, RagForm, ReissueForm, RequestReportForm
@@ -51,7 +52,7 @@ def report_list(request):
                     request=request,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                apply_service_error(form, error)
             else:
                 _queue_build(report)
                 return redirect(report)
@@ -229,10 +230,17 @@ def dashboard(request):
         "overdue_actions": overdue,
         "rhi": rhi,
         "rhi_overdue": MissingEpisode.objects.filter(overdue_rhi_filter(now=now), case__status=CaseStatus.OPEN).count(),
-        "stuck": metrics.stuck_cases(end),
+        "stuck": (stuck := metrics.stuck_cases(end)),
         "frequent_missing": Case.objects.filter(status=CaseStatus.OPEN, is_frequent_missing=True).count(),
         "reviews_overdue": Case.objects.filter(Q(status=CaseStatus.OPEN) & Q(risk_review_due__lt=today)).count(),
     }
+    # The stuck-case tiles name cases: the page view is audited like every list of children.
+    audit_list_page(
+        actor=request.user,
+        kind="dashboard",
+        child_ids=Case.objects.filter(pk__in=[row["case_id"] for row in stuck]).values_list("child_id", flat=True),
+        request=request,
+    )
     return render(request, "reporting/dashboard.html", context)
 
 

@@ -30,7 +30,6 @@ from api.serializers.cases import (
     PossibleDuplicateSerializer,
     RhiSerializer,
     VersionedInputSerializer,
-    _practitioners,
     read_snapshot,
     sign_snapshot,
 )
@@ -138,7 +137,6 @@ __all__ = [
     "UserSummarySerializer",
     "ValidationErrorSerializer",
     "VersionedInputSerializer",
-    "_practitioners",
     "read_snapshot",
     "sign_snapshot",
 ]

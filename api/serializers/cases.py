@@ -165,9 +165,13 @@ class CaseUpdateSerializer(VersionedInputSerializer):
 # --- concerns ---------------------------------------------------------------------------------
 
 
+CASE_HIDDEN = "Null on a concern you logged about a case you may not see: you follow the concern and its outcome."
+
+
 class ConcernSerializer(ModelSerializer):
-    case_reference = serializers.CharField(source="case.reference", read_only=True)
-    child = serializers.IntegerField(source="case.child_id", read_only=True)
+    case = serializers.IntegerField(source="case_id", read_only=True, allow_null=True, help_text=CASE_HIDDEN)
+    case_reference = serializers.CharField(source="case.reference", read_only=True, allow_null=True)
+    child = serializers.IntegerField(source="case.child_id", read_only=True, allow_null=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     source_agency = AgencySummarySerializer()
     logged_by = UserSummarySerializer()
@@ -188,6 +192,12 @@ class ConcernSerializer(ModelSerializer):
             "triaged_at",
             "outcome",
         ]
+
+    def to_representation(self, concern: Concern) -> dict:
+        data = super().to_representation(concern)
+        if not getattr(concern, "case_visible", True):
+            data.update(case=None, case_reference=None, child=None)
+        return data
 
 
 class ConcernCreateSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """Children, cases, concerns and missing episodes: cases/access.py decides, cases/services.py writes."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
@@ -179,13 +179,20 @@ class ConcernViewSet(ApiViewSet):
     audit_kind = "concern"
 
     def visible_queryset(self):
-        return _concern_queryset().filter(pk__in=concerns_visible_to(self.request.user).values("pk"))
+        user = self.request.user
+        # Whoever logged a concern sees it, but learns which case it joined only if they may see the case.
+        return (
+            _concern_queryset()
+            .filter(pk__in=concerns_visible_to(user).values("pk"))
+            .annotate(case_visible=Exists(cases_visible_to(user).filter(pk=OuterRef("case_id"))))
+        )
 
     def child_of(self, concern: Concern) -> int:
         return concern.case.child_id
 
     def retrieve(self, request, pk=None):
         concern = get_concern_for_user(request.user, pk)
+        concern.case_visible = cases_visible_to(request.user).filter(pk=concern.case_id).exists()
         audit_read(request, concern, action="concern.view", child_id=concern.case.child_id)
         return self.respond(concern)
 
@@ -205,7 +212,7 @@ class ConcernViewSet(ApiViewSet):
                     concern = self._log_for_new_child(request, data, concern_fields)
         except DjangoValidationError as error:
             raise remap_errors(error, _new_child_field) from None
-        return self.respond(_concern_queryset().get(pk=concern.pk), status=201)
+        return self.respond(self.visible_queryset().get(pk=concern.pk), status=201)
 
     def _log_for_new_child(self, request, data: dict, concern_fields: dict) -> Concern:
         """As the web form: offer the matching children the user can see; never show the others."""

@@ -22,7 +22,8 @@ from meetings.access import (
     meetings_visible_to,
     visible_items,
 )
-from meetings.models import Action, AgendaItem, Attendance, Decision, Meeting, overdue_cutoff
+from meetings.escalation import overdue_cutoff
+from meetings.models import Action, AgendaItem, Attendance, Decision, Meeting
 
 
 def _items(meeting: Meeting) -> list[AgendaItem]:

@@ -14,7 +14,7 @@ from cases.services.cases import (
     case_update,
     child_update,
 )
-from cases.services.concerns import _notify_loggers, case_close, case_open, concern_acknowledge, concern_log
+from cases.services.concerns import case_close, case_open, concern_acknowledge, concern_log
 from cases.services.episodes import (
     EPISODE_FIELDS,
     RHI_LOOKBACK_DAYS,
@@ -24,12 +24,7 @@ from cases.services.episodes import (
     refresh_all_frequent_missing,
     rhi_sweep,
 )
-from cases.services.permissions import (
-    _child_audit,
-    _set_agencies_involved,
-    _sync_agency_permissions,
-    sync_user_permissions,
-)
+from cases.services.permissions import sync_user_permissions
 from cases.services.validation import validate_child, validate_episode
 
 __all__ = [
@@ -40,10 +35,6 @@ __all__ = [
     "OLDEST_AGE_YEARS",
     "PRACTITIONER_CASE_FIELDS",
     "RHI_LOOKBACK_DAYS",
-    "_child_audit",
-    "_notify_loggers",
-    "_set_agencies_involved",
-    "_sync_agency_permissions",
     "case_close",
     "case_note_add",
     "case_open",

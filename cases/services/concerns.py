@@ -1,5 +1,6 @@
 """Writes for concerns and triage: logging one, opening or closing the case, adding it to an open case."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -70,18 +71,15 @@ def concern_log(
     return concern
 
 
-def _notify_loggers(concerns, *, subject: str, body: str, case: Case) -> None:
-    """Tell each person who logged one of the concerns what became of it. `body` names the case as
-    {case} ("case MET-…") or {ref} (" MET-…"): only someone who may see the case learns its reference;
-    the others hear the outcome (DESIGN §3)."""
+def _notify_loggers(concerns, *, subject: str, body: Callable[[str | None], str], case: Case) -> None:
+    """Tell each person who logged one of the concerns what became of it. `body(reference)` gets the
+    case's reference only for someone who may see the case; the others hear the outcome (DESIGN §3)."""
     for concern in concerns:
         sees_case = cases_visible_to(concern.logged_by).filter(pk=case.pk).exists()
         notify(
             recipient=concern.logged_by,
             subject=subject,
-            body=body.format(
-                case=f"case {case.reference}" if sees_case else "a case", ref=f" {case.reference}" if sees_case else ""
-            ),
+            body=body(case.reference if sees_case else None),
             link=reverse("concern_detail", args=[concern.pk]),
             reason="You logged this concern.",
         )
@@ -126,9 +124,10 @@ def case_open(
     _notify_loggers(
         pending,
         subject="Your concern: a MET case has been opened",
-        body="The MET coordinator has opened {case} for the concern you logged. The lead agency is "
-        + lead_agency.name.replace("{", "{{").replace("}", "}}")
-        + ".",
+        body=lambda ref: (
+            f"The MET coordinator has opened {f'case {ref}' if ref else 'a case'} for the concern "
+            f"you logged. The lead agency is {lead_agency.name}."
+        ),
         case=case,
     )
     return case
@@ -158,9 +157,9 @@ def case_close(*, actor: User, case: Case, reason: str, note: str = "", request:
     _notify_loggers(
         pending,
         subject="Your concern has been reviewed",
-        body=f"The MET coordinator reviewed the concern you logged and closed it: {ClosureReason(reason).label}.".replace(
-            "{", "{{"
-        ).replace("}", "}}"),
+        body=lambda ref: (
+            f"The MET coordinator reviewed the concern you logged and closed it: {ClosureReason(reason).label}."
+        ),
         case=case,
     )
     return case
@@ -182,7 +181,9 @@ def concern_acknowledge(*, actor: User, concern: Concern, request: HttpRequest |
     _notify_loggers(
         [concern],
         subject="Your concern has been added to the child's case",
-        body="The MET coordinator has added the concern you logged to the child's open case{ref}.",
+        body=lambda ref: (
+            f"The MET coordinator has added the concern you logged to the child's open case{f' {ref}' if ref else ''}."
+        ),
         case=concern.case,
     )
     return concern

@@ -2,10 +2,9 @@
 
 Split by entity; every name is still importable from here."""
 
-from cases.views._shared import PAGE_SIZE, _audit_view
-from cases.views.cases import _panel_context, case_access_log, case_detail, case_edit, case_note_add, child_edit
+from cases.views._shared import PAGE_SIZE
+from cases.views.cases import case_access_log, case_detail, case_edit, case_note_add, child_edit
 from cases.views.concerns import (
-    _concern_context,
     case_close,
     case_open,
     concern_acknowledge,
@@ -15,15 +14,11 @@ from cases.views.concerns import (
     triage_inbox,
 )
 from cases.views.episodes import episode_create, episode_edit, rhi_overdue_list
-from cases.views.lists import DATE_PATTERNS, _parse_date, case_export, case_list, case_search
+from cases.views.lists import DATE_PATTERNS, case_export, case_list, case_search
 
 __all__ = [
     "DATE_PATTERNS",
     "PAGE_SIZE",
-    "_audit_view",
-    "_concern_context",
-    "_panel_context",
-    "_parse_date",
     "case_access_log",
     "case_close",
     "case_detail",

@@ -2,16 +2,9 @@
 
 Split by entity; every name is still importable from here."""
 
-from meetings.services._shared import MEETINGS_FROM, SIGNED_OFF, _audit, _require_coordination, _require_open
-from meetings.services.actions import _lock_open_action, action_cancel, action_complete, action_create
-from meetings.services.decisions import (
-    _decision,
-    _require_case_item,
-    decision_close_case,
-    decision_confirm_risk,
-    decision_other,
-    decision_referral,
-)
+from meetings.services._shared import MEETINGS_FROM, SIGNED_OFF
+from meetings.services.actions import action_cancel, action_complete, action_create
+from meetings.services.decisions import decision_close_case, decision_confirm_risk, decision_other, decision_referral
 from meetings.services.feedback import (
     feedback_create_for_meeting,
     feedback_email_body,
@@ -29,19 +22,11 @@ from meetings.services.meetings import (
     statement_accept,
 )
 from meetings.services.registers import disruption_record, person_create, place_create, register_link
-from meetings.services.sweeps import _already_sent, _case_named_for, actions_sweep, feedback_sweep
+from meetings.services.sweeps import actions_sweep, feedback_sweep
 
 __all__ = [
     "MEETINGS_FROM",
     "SIGNED_OFF",
-    "_already_sent",
-    "_audit",
-    "_case_named_for",
-    "_decision",
-    "_lock_open_action",
-    "_require_case_item",
-    "_require_coordination",
-    "_require_open",
     "action_cancel",
     "action_complete",
     "action_create",

@@ -2,9 +2,7 @@
 
 Split by entity; every name is still importable from here."""
 
-from meetings.views._shared import _audit_children
 from meetings.views.actions import (
-    _action_list,
     action_cancel,
     action_complete,
     action_detail,
@@ -13,7 +11,7 @@ from meetings.views.actions import (
     my_actions,
 )
 from meetings.views.feedback import feedback_record
-from meetings.views.items import ITEM_FORMS, _item_forms, item_add, item_detail, item_move, item_remove, item_restore
+from meetings.views.items import ITEM_FORMS, item_add, item_detail, item_move, item_remove, item_restore
 from meetings.views.meetings import (
     meeting_accept,
     meeting_addendum,
@@ -25,16 +23,12 @@ from meetings.views.meetings import (
     meeting_rebuild,
     meeting_sign_off,
 )
-from meetings.views.pdfs import _pdf, meeting_minutes_pdf, meeting_pack_pdf
+from meetings.views.pdfs import meeting_minutes_pdf, meeting_pack_pdf
 from meetings.views.registers import REGISTERS, register_create, register_detail, register_list
 
 __all__ = [
     "ITEM_FORMS",
     "REGISTERS",
-    "_action_list",
-    "_audit_children",
-    "_item_forms",
-    "_pdf",
     "action_cancel",
     "action_complete",
     "action_detail",

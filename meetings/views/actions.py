@@ -15,12 +15,13 @@ from meetings.access import (
     may_cancel,
     may_complete,
 )
+from meetings.escalation import overdue_cutoff
 from meetings.forms import (
     ActionForm,
     CancelActionForm,
     CompleteActionForm,
 )
-from meetings.models import ActionStatus, overdue_cutoff
+from meetings.models import ActionStatus
 from met.access import require_case_role
 from met.audit import audit, audit_list_page
 from met.reminders import sent as sent_reminders

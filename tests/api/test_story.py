@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases import services as case_services
-from cases.models import Case, CaseStatus, Category
+from cases.models import Case, CaseStatus, Category, Concern
 from met.models import Agency, AuditEvent
 from tests.cases import make_case
 
@@ -43,7 +43,9 @@ def test_it_lets_a_practitioner_log_a_concern_and_follow_the_case_through_the_ap
     )
     assert response.status_code == 201, response.json()
     concern = response.json()
-    case_id = concern["case"]
+    # A referral the logger's agency does not work on: they follow the concern, not the case (DESIGN §3).
+    assert (concern["case"], concern["case_reference"], concern["child"]) == (None, None, None)
+    case_id = Concern.objects.get(pk=concern["id"]).case_id
     assert concern["category"] == "cse"
     assert concern["logged_by"]["id"] == health.pk
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from meetings import escalation
 from meetings import services as meeting_services
-from meetings.models import Action, ActionStatus, overdue_cutoff
+from meetings.escalation import overdue_cutoff
+from meetings.models import Action, ActionStatus
 from met.models import NonWorkingDay
 from tests.cases import COORDINATOR, POLICE, make_case, user
 

@@ -180,3 +180,29 @@ def test_it_audits_each_list_page_naming_the_children_shown_in_one_event(demo_da
     assert events.count() == 1
     assert events.get().detail == {"children": [case.child_id]}
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_it_audits_the_dashboard_which_names_stuck_cases(demo_data):
+    response = client_for(COORDINATOR).get(reverse("dashboard"))
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="dashboard.list")
+    assert event.actor == user(COORDINATOR)
+    assert event.detail == {"children": []}
+
+
+def test_it_refuses_a_report_for_a_finalised_period_with_a_400_not_a_500(demo_data):
+    from reporting import services as report_services
+    from reporting.models import ReportKind
+
+    chair = user("chair@example.org")
+    start = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    report, _ = report_services.report_request(actor=chair, kind=ReportKind.MACE_MONTHLY, start=start)
+    report_services.report_finalise(actor=chair, report=report_services.report_build(report_id=report.pk))
+
+    response = client_for("chair@example.org").post(
+        reverse("report_list"), {"kind": ReportKind.MACE_MONTHLY, "month": start.strftime("%Y-%m")}
+    )
+
+    assert response.status_code == 400
+    assert "A finalised report already exists for that period" in text(response)

@@ -113,7 +113,6 @@ def test_it_keeps_reports_from_practitioners_and_finalising_from_coordinators(oc
 
 
 def test_it_suppresses_counts_under_five_in_the_lscb_report(demo_data):
-    assert [tables.suppress(n) for n in (0, 1, 4, 5, 12)] == [0, "<5", "<5", 5, 12]
     for n in range(3):
         Case.objects.create(
             child=Child.objects.create(first_name=f"Q{n}", last_name="Wren"),
