@@ -5,7 +5,7 @@ from django.utils import timezone
 from cases.forms import DATE_FORMATS, DateInput
 from cases.models import ClosureReason
 from meetings.models import AttendanceStatus, FeedbackMethod, PersonOfConcern, PlaceOfConcern, Section
-from meetings.services import MEETINGS_FROM
+from meetings.services import DUE_DATES, MEETING_DATES
 from met import dates
 from met.models import Agency, User
 from riskassessment.models import Provider
@@ -38,7 +38,7 @@ def _people(queryset=None):
 
 class MeetingForm(forms.Form):
     # A meeting is this year or next, give or take: 9999 or 0001 is a typing error.
-    date = _date("Date", earliest=MEETINGS_FROM, latest=dates.years_from_today(2))
+    date = _date("Date", **MEETING_DATES)
     starts_at = forms.TimeField(
         label="Start time",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -145,7 +145,7 @@ class ActionForm(forms.Form):
         error_messages={"required": "Say what needs doing."},
     )
     owner = _people()
-    due_date = _date("Due date", latest=dates.years_from_today(2))
+    due_date = _date("Due date", **DUE_DATES)
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

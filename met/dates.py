@@ -7,7 +7,7 @@ date, a non-working day) say so with `earliest`/`latest`, which may be callables
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -47,7 +47,7 @@ class _Bounded:
         super().validate(value)
         if value in self.empty_values:
             return
-        day = value.date() if hasattr(value, "date") and callable(value.date) else value
+        day = value.date() if isinstance(value, datetime) else value
         message = out_of_range(self.label or "The date", day, earliest=self.earliest, latest=self.latest)
         if message:
             raise forms.ValidationError(message, code="out_of_range")

@@ -57,17 +57,18 @@ class UserFormBase(forms.ModelForm):
         self.kept_roles = set()
         if self.instance.pk:
             held = {role.value for role in self.instance.roles}
-            self.fields["roles"].initial = [role for role in held if role in services.grantable_roles(actor)]
-            self.kept_roles = held - services.grantable_roles(actor)
+            grantable = services.grantable_roles(actor)
+            self.fields["roles"].initial = [role for role in held if role in grantable]
+            self.kept_roles = held - grantable
             if self.instance.pk == actor.pk:
-                # The page shows one's own roles as text; a hand-made POST that changes them is refused.
+                # The page shows one's own roles as text; the service refuses a hand-made POST that changes them.
                 self.own_roles = held
                 self.fields["roles"].choices = Role.choices
                 self.fields["roles"].widget = forms.MultipleHiddenInput()
                 self.fields["roles"].initial = sorted(held)
                 self.kept_roles = set()
         if self.kept_roles:
-            kept = ", ".join(Role(role).label.lower() for role in sorted(self.kept_roles))
+            kept = services.role_labels(self.kept_roles)
             self.fields["roles"].help_text = f"Also holds: {kept}. Only a system admin can grant or remove that role."
         agency = agency or (self.instance.agency if self.instance.pk else None)
         managers = User.objects.filter(is_active=True).select_related("agency")
@@ -99,8 +100,6 @@ class UserFormBase(forms.ModelForm):
 
     def clean_roles(self):
         roles = set(self.cleaned_data.get("roles") or [])
-        if self.own_roles is not None and roles != self.own_roles:
-            raise forms.ValidationError("You cannot change your own roles. Ask another system admin.")
         # The whole set the account will hold: what was ticked, and what this admin may not change.
         return roles | self.kept_roles
 
@@ -198,8 +197,7 @@ class UserFilterForm(forms.Form):
 class NonWorkingDayForm(forms.Form):
     date = dates.DateField(
         label="Date",
-        earliest=services.NON_WORKING_DAYS_FROM,
-        latest=dates.years_from_today(10),
+        **services.NON_WORKING_DAYS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"required": "Enter the date.", "invalid": "Enter a real date, like 8/5/2027."},

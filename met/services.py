@@ -17,7 +17,7 @@ from met.models import Agency, NonWorkingDay, Role, User
 from met.notifications import notify
 
 # Working days are counted from here on; an earlier non-working day is a typing error.
-NON_WORKING_DAYS_FROM = datetime_date(2000, 1, 1)
+NON_WORKING_DAYS = {"earliest": datetime_date(2000, 1, 1), "latest": dates.years_from_today(10)}
 USER_PROFILE_FIELDS = ("full_name", "job_title", "phone", "line_manager")
 
 
@@ -76,7 +76,7 @@ def grantable_roles(actor: User) -> frozenset[str]:
     return frozenset()
 
 
-def _role_labels(roles) -> str:
+def role_labels(roles) -> str:
     return ", ".join(Role(role).label.lower() for role in sorted(roles))
 
 
@@ -102,11 +102,11 @@ def _check_may_manage(
             raise PermissionDenied("Only a system admin can change a system admin's account.")
     refused = changed - grantable_roles(actor)
     if refused:
-        raise PermissionDenied(f"Only a system admin can grant or remove the {_role_labels(refused)} role.")
+        raise PermissionDenied(f"Only a system admin can grant or remove the {role_labels(refused)} role.")
 
 
 def _announce_role_changes(
-    *, actor: User | None, user: User, granted: set[str], revoked: set[str], request: HttpRequest | None
+    *, actor: User, user: User, granted: set[str], revoked: set[str], request: HttpRequest | None
 ) -> None:
     """Every grant and revoke is an audit event of its own, and the person and the system admins hear of it."""
     for action, roles in (("user.role_grant", granted), ("user.role_revoke", revoked)):
@@ -114,12 +114,11 @@ def _announce_role_changes(
             audit(actor=actor, action=action, obj=user, request=request, detail={"role": role})
     if not (granted or revoked):
         return
-    by = actor.full_name if actor is not None else "MET Hub"
     changes = "; ".join(
         part
         for part in (
-            f"granted: {_role_labels(granted)}" if granted else "",
-            f"removed: {_role_labels(revoked)}" if revoked else "",
+            f"granted: {role_labels(granted)}" if granted else "",
+            f"removed: {role_labels(revoked)}" if revoked else "",
         )
         if part
     )
@@ -127,7 +126,7 @@ def _announce_role_changes(
     notify(
         recipient=user,
         subject="Your MET Hub roles have changed",
-        body=f"{by} changed your roles ({changes}). If you did not expect this, tell your agency admin.",
+        body=f"{actor.full_name} changed your roles ({changes}). If you did not expect this, tell your agency admin.",
         link=reverse("account"),
         reason="Your own account's roles changed.",
     )
@@ -135,7 +134,7 @@ def _announce_role_changes(
         notify(
             recipient=admin,
             subject=f"Roles changed for {user.full_name}",
-            body=f"{by} changed the roles of {user.full_name} ({user.agency.short_name}): {changes}.",
+            body=f"{actor.full_name} changed the roles of {user.full_name} ({user.agency.short_name}): {changes}.",
             link=link,
             reason="System admins are told of every role grant and revoke.",
         )
@@ -292,7 +291,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, request: HttpRequest 
 def non_working_day_add(*, actor: User, date, reason: str, request: HttpRequest | None = None) -> NonWorkingDay:
     if not actor.is_system_admin:
         raise PermissionDenied("Only a system admin sets non-working days.")
-    if message := dates.out_of_range("Date", date, earliest=NON_WORKING_DAYS_FROM, latest=dates.years_from_today(10)):
+    if message := dates.out_of_range("Date", date, **NON_WORKING_DAYS):
         raise ValidationError({"date": message})
     if NonWorkingDay.objects.filter(date=date).exists():
         raise ValidationError({"date": "That day is already a non-working day."})

@@ -31,16 +31,6 @@ def send_pending_emails() -> int:
     return deliver_due()
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def send_notification_email(notification_id: int) -> bool:
-    """Tasks queued before the outbox existed, still in the broker after an upgrade."""
-    from met.models import OutboxEmail
-    from met.outbox import deliver
-
-    email = OutboxEmail.objects.filter(notification_id=notification_id).first()
-    return email is not None and deliver(email_id=email.pk)
-
-
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, ignore_result=False)
 def sweep_reminders() -> dict[str, int]:
     """Every 15 minutes: reminders that are due. Safe to run twice at once, or again after a crash."""

@@ -61,3 +61,12 @@ def last_working_day(on_or_before: date) -> date:
     while not is_working_day(day, extra=extra):
         day -= timedelta(days=1)
     return day
+
+
+def next_working_day(on_or_after: date) -> date:
+    """The earliest working day on or after `on_or_after`."""
+    extra = _extra_days()
+    day = on_or_after
+    while not is_working_day(day, extra=extra):
+        day += timedelta(days=1)
+    return day

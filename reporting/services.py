@@ -13,7 +13,7 @@ from django.utils import timezone
 from met.audit import audit
 from met.concurrency import check_version
 from met.models import User
-from met.workdays import is_working_day
+from met.workdays import next_working_day
 from reporting import charts, metrics, tables
 from reporting.access import require_chair
 from reporting.models import BUILD_TIMEOUT, PlanAction, Rag, RagUpdate, Report, ReportKind, ReportStatus
@@ -45,10 +45,7 @@ def period_for(kind: str, start: date) -> tuple[date, date]:
 
 
 def first_working_day_of_month(day: date) -> date:
-    first = day.replace(day=1)
-    while not is_working_day(first):
-        first += timedelta(days=1)
-    return first
+    return next_working_day(day.replace(day=1))
 
 
 def _require_chair(actor: User | None) -> None:

@@ -2,7 +2,7 @@
 
 Split by entity; every name is still importable from here."""
 
-from meetings.services._shared import MEETINGS_FROM, SIGNED_OFF
+from meetings.services._shared import DUE_DATES, MEETING_DATES, SIGNED_OFF
 from meetings.services.actions import action_cancel, action_complete, action_create
 from meetings.services.decisions import decision_close_case, decision_confirm_risk, decision_other, decision_referral
 from meetings.services.feedback import (
@@ -25,7 +25,8 @@ from meetings.services.registers import disruption_record, person_create, place_
 from meetings.services.sweeps import actions_sweep, feedback_sweep
 
 __all__ = [
-    "MEETINGS_FROM",
+    "DUE_DATES",
+    "MEETING_DATES",
     "SIGNED_OFF",
     "action_cancel",
     "action_complete",

@@ -9,14 +9,17 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
 )
+from met import dates
 from met.audit import audit
 from met.models import User
 
 SIGNED_OFF = "The minutes have been signed off and are read-only. Add an addendum to correct them."
 
 
-# The first meeting MET Hub could hold: an earlier date is a typing error.
-MEETINGS_FROM = datetime_date(2000, 1, 1)
+# The dates a person may give, for the forms and these services alike: a meeting from the first MET
+# Hub could hold to two years ahead; an action due within two years. Anything else is a typing error.
+MEETING_DATES = {"earliest": datetime_date(2000, 1, 1), "latest": dates.years_from_today(2)}
+DUE_DATES = {"latest": dates.years_from_today(2)}
 
 
 def _require_coordination(actor: User) -> None:

@@ -16,7 +16,7 @@ from meetings.models import (
     ActionStatus,
     AgendaItem,
 )
-from meetings.services._shared import _audit, _require_coordination, _require_open
+from meetings.services._shared import DUE_DATES, _audit, _require_coordination, _require_open
 from met import dates
 from met.models import User
 
@@ -42,7 +42,7 @@ def action_create(
         errors["owner"] = f"{owner.full_name} has no casework role in MET Hub, so could not see or complete the action."
     if due_date < timezone.localdate():
         errors["due_date"] = "The due date cannot be in the past."
-    elif message := dates.out_of_range("Due date", due_date, latest=dates.years_from_today(2)):
+    elif message := dates.out_of_range("Due date", due_date, **DUE_DATES):
         errors["due_date"] = message
     if not owner.is_active:
         errors["owner"] = "That account is deactivated: choose someone who can do the action."

@@ -15,7 +15,7 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from meetings.services._shared import MEETINGS_FROM, _audit, _require_coordination, _require_open
+from meetings.services._shared import MEETING_DATES, _audit, _require_coordination, _require_open
 from meetings.services.feedback import feedback_create_for_meeting
 from met import dates
 from met.models import User
@@ -35,7 +35,7 @@ def meeting_create(
     _require_coordination(actor)
     if not chair.is_chair or not chair.is_active:
         raise ValidationError({"chair": "Choose someone who holds the chair role."})
-    if message := dates.out_of_range("Date", date, earliest=MEETINGS_FROM, latest=dates.years_from_today(2)):
+    if message := dates.out_of_range("Date", date, **MEETING_DATES):
         raise ValidationError({"date": message})
     try:
         with transaction.atomic():

@@ -28,9 +28,16 @@ def _require_system_admin(user) -> None:
         raise PermissionDenied("Only system admins manage agencies.")
 
 
-def send_invitation(request, user) -> None:
-    """Email a one-time link with which the new person chooses their own password."""
-    notifications.email_invitation(user=user, inviter=request.user)
+def _invite(request, user, *, done: str) -> None:
+    """E-mail the one-time link with which the person chooses their own password, and say whether it went."""
+    if notifications.email_invitation(user=user, inviter=request.user):
+        messages.success(request, done)
+    else:
+        messages.warning(
+            request,
+            f"The invitation to {user.email} could not be sent just now. MET Hub will keep trying; "
+            "you can also resend it from the account's page.",
+        )
 
 
 @login_required
@@ -81,10 +88,10 @@ def user_create(request):
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            send_invitation(request, user)
-            messages.success(
+            _invite(
                 request,
-                f"Account created for {user.full_name}. An invitation to set a password was emailed to {user.email}.",
+                user,
+                done=f"Account created for {user.full_name}. An invitation to set a password was emailed to {user.email}.",
             )
             return redirect(user)
     return render(
@@ -196,8 +203,7 @@ def user_resend_invitation(request, pk: int):
     if not target.is_active:
         messages.error(request, "Reactivate the account before sending an invitation.")
         return redirect(target)
-    send_invitation(request, target)
-    messages.success(request, f"A new link to set a password was emailed to {target.email}.")
+    _invite(request, target, done=f"A new link to set a password was emailed to {target.email}.")
     return redirect(target)
 
 

@@ -10,10 +10,5 @@ from met import registry
 def home(request):
     """One page, a section per role the user holds: each app registers the panels for its roles
     (met.registry), so this page lists what the apps offer without knowing them."""
-    panels, figures = [], {}
-    for panel in registry.home_panels():
-        context = panel.context(request.user)
-        if context is not None:
-            panels.append((panel.template, context))
-            figures.update(context)
-    return render(request, "home.html", {"panels": panels, **figures})
+    panels = [(panel.template, panel.context(request.user)) for panel in registry.home_panels()]
+    return render(request, "home.html", {"panels": [(template, context) for template, context in panels if context]})

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from met import services
 from met.models import AuditEvent, User
+from tests import home_figure
 from tests.factories import AgencyFactory, UserFactory
 
 POLICE_ADMIN = "admin.police@example.org"
@@ -664,5 +665,5 @@ def test_it_shows_admin_counts_on_the_home_page(db, login):
 
     response = login(admin).get(reverse("home"))
 
-    assert response.context["active_accounts"] == 2
-    assert response.context["inactive_accounts"] == 1
+    assert home_figure(response, "active_accounts") == 2
+    assert home_figure(response, "inactive_accounts") == 1

@@ -107,3 +107,29 @@ def test_db_roles_can_be_run_again_and_gives_a_password_from_the_environment(app
             [app_role],
         )
         assert cursor.fetchone() == ("INSERT,SELECT",)
+
+
+def test_flush_refuses_a_test_named_database_outside_the_test_suite_or_with_a_prompt(monkeypatch):
+    monkeypatch.delenv("MET_TEST_RUN")
+    with pytest.raises(CommandError, match="would erase the audit trail"):
+        call_command("flush", interactive=False, verbosity=0)
+    monkeypatch.undo()
+    with pytest.raises(CommandError, match="would erase the audit trail"):
+        call_command("flush", interactive=True, verbosity=0)
+
+
+def test_db_roles_refuses_a_member_of_the_owner_and_drops_grants_made_by_hand(app_role):
+    member = f"met_member_test_{uuid.uuid4().hex[:10]}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        (owner,) = cursor.fetchone()
+        cursor.execute(sql.SQL("CREATE ROLE {} IN ROLE {}").format(sql.Identifier(member), sql.Identifier(owner)))
+        cursor.execute(sql.SQL("GRANT TRUNCATE ON met_notification TO {}").format(sql.Identifier(app_role)))
+    with pytest.raises(CommandError, match="member of"):
+        call_command("db_roles", role=member, stdout=StringIO())
+
+    call_command("db_roles", role=app_role, stdout=StringIO())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_table_privilege(%s, 'met_notification', 'TRUNCATE')", [app_role])
+        assert cursor.fetchone() == (False,)

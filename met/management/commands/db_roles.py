@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 raise CommandError(f"{role!r} is the role running migrations: the app needs a role of its own.")
             if found and found[0]:
                 raise CommandError(f"{role!r} is a superuser: it could erase anything. Use an ordinary role.")
+            if found:
+                cursor.execute("SELECT pg_has_role(%s, current_user, 'MEMBER')", [role])
+            if found and cursor.fetchone()[0]:
+                raise CommandError(f"{role!r} is a member of {owner!r}: it would inherit ownership of the tables.")
             login = sql.SQL("LOGIN PASSWORD {}").format(sql.Literal(password)) if password else sql.SQL("NOLOGIN")
             if not found:
                 cursor.execute(sql.SQL("CREATE ROLE {} {}").format(app, login))
@@ -45,6 +49,8 @@ class Command(BaseCommand):
             if cursor.fetchone()[0]:
                 raise CommandError(f"{role!r} owns tables: an owner can drop the audit trail's triggers.")
             for statement in (
+                # From a clean slate, so a grant made by hand earlier (TRUNCATE, TRIGGER) does not survive.
+                "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {app}",
                 "GRANT CONNECT ON DATABASE {db} TO {app}",
                 "GRANT USAGE ON SCHEMA public TO {app}",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}",

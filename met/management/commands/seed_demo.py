@@ -27,8 +27,9 @@ class Command(BaseCommand):
             made = {builder.name: builder.build(world) for builder in registry.demo_builders()}
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo data ready: {created['agencies']} agencies, {created['accounts']} accounts"
-                    f" and {made.get('cases', 0)} children created."
+                    f"Demo data ready: {created['agencies']} agencies, {created['accounts']} accounts; "
+                    + ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in made.items())
+                    + "."
                 )
             )
         if not quiet_logins:
