@@ -30,12 +30,21 @@ from met.models import AuditEvent
 from met.views.editing import versioned_edit
 
 
-def _panel_context(case: Case) -> dict:
-    """The sections other apps add to the case page (cases.extensions), and their variables."""
-    context = {"case_panels": [panel.template for panel in extensions.case_panels()]}
+def _case_page(request, case: Case, *, note_form: NoteForm, status: int = 200):
+    """The case page, with the sections other apps add to it (cases.extensions); its view is audited."""
+    _audit_view(request, case, "case")
+    context = {
+        "case": case,
+        "child": case.child,
+        "timeline": selectors.case_timeline(case, timezone.now()),
+        "may_change": can_change_case(request.user, case),
+        "note_form": note_form,
+        "other_cases": case.child.cases.exclude(pk=case.pk).filter(pk__in=cases_visible_to(request.user).values("pk")),
+        "case_panels": [panel.template for panel in extensions.case_panels()],
+    }
     for panel in extensions.case_panels():
         context.update(panel.context(case))
-    return context
+    return render(request, "cases/case_detail.html", context, status=status)
 
 
 @login_required
@@ -47,23 +56,7 @@ def case_detail(request, pk: int):
         pk,
         queryset=selectors.case_queryset().prefetch_related(Prefetch("agencies_involved"), "restricted_to"),
     )
-    now = timezone.now()
-    _audit_view(request, case, "case")
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "child": case.child,
-            "timeline": selectors.case_timeline(case, now),
-            "may_change": can_change_case(request.user, case),
-            "note_form": NoteForm(),
-            "other_cases": case.child.cases.exclude(pk=case.pk).filter(
-                pk__in=cases_visible_to(request.user).values("pk")
-            ),
-            **_panel_context(case),
-        },
-    )
+    return _case_page(request, case, note_form=NoteForm())
 
 
 @login_required
@@ -119,20 +112,7 @@ def case_note_add(request, pk: int):
         services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"], request=request)
         messages.success(request, "Note added.")
         return redirect(case)
-    _audit_view(request, case, "case")
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "child": case.child,
-            "timeline": selectors.case_timeline(case, timezone.now()),
-            "may_change": can_change_case(request.user, case),
-            "note_form": form,
-            **_panel_context(case),
-        },
-        status=400,
-    )
+    return _case_page(request, case, note_form=form, status=400)
 
 
 # --- who accessed this record ---------------------------------------------------------------
