@@ -55,7 +55,7 @@ def test_two_web_processes_share_one_limit_per_token(settings):
         statuses = results.get(timeout=60) + results.get(timeout=60)
         for worker in workers:
             worker.join(timeout=30)
-        cache.delete(f"throttle_api_token-{token.pk}")
+        cache.delete_many([f"throttle_api_token-{token.pk}", f"throttle_api_token-{token.pk}-opened"])
 
     assert sorted(statuses) == [200] * 6 + [429] * 4
 
