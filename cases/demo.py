@@ -128,7 +128,7 @@ def seed_cases(world: dict | None = None, count: int = 60) -> int:
             "csc_number": f"DEMO-C{n:04d}" if n % 2 == 0 else "",
             "nhs_number": "",
             "is_looked_after": n % 5 == 0,
-            "placed_out_of_area": n % 11 == 0,
+            "placed_out_of_area": n % 11 == 0 and n % 13 != 0,  # never both (cases_child_one_placement_direction)
             "placed_by_other_authority": n % 13 == 0,
             "placing_authority": "Exampleshire County Council" if n % 13 == 0 else "",
         }

@@ -10,7 +10,7 @@ from cases.models import (
     MissingEpisode,
     RiskLevel,
 )
-from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS
+from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS, placement_problems
 from met import dates
 from met.concurrency import VersionedFormMixin
 from met.models import Agency, User
@@ -86,6 +86,17 @@ class ChildForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].error_messages["required"] = "Enter the child's first name (or ‘Unknown’)."
         self.fields["last_name"].error_messages["required"] = "Enter the child's last name (or ‘Unknown’)."
+
+    def clean(self):
+        data = super().clean()
+        # Reported on the field, which also keeps the model's check constraint from repeating it at the top.
+        for name, message in placement_problems(
+            placed_out_of_area=data.get("placed_out_of_area"),
+            placed_by_other_authority=data.get("placed_by_other_authority"),
+            placing_authority=data.get("placing_authority"),
+        ).items():
+            self.add_error(name, message)
+        return data
 
 
 class ChildEditForm(VersionedFormMixin, ChildForm):

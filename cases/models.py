@@ -70,6 +70,16 @@ class Child(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "children"
         indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["last_name", "first_name"])]
+        constraints = [
+            # The last line behind cases.services.placement_problems: the two flags name opposite directions.
+            models.CheckConstraint(
+                condition=~Q(placed_out_of_area=True, placed_by_other_authority=True),
+                name="cases_child_one_placement_direction",
+                violation_error_message=(
+                    "A child cannot be both placed out of area and placed here by another local authority."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -20,7 +20,7 @@ from api.serializers.reference import AgencySummarySerializer, CategorySummarySe
 from cases.forms import CHILD_FIELDS, FLAG_CHOICES
 from cases.missing import RHIStatus, episode_rhi_state
 from cases.models import Case, Category, Child, Concern, MissingEpisode
-from cases.services import EPISODE_FIELDS
+from cases.services import EPISODE_FIELDS, placement_problems
 from met.concurrency import snapshot
 from met.models import Agency, User
 
@@ -53,6 +53,17 @@ class ChildInputSerializer(ModelSerializer):
         model = Child
         fields = CHILD_FIELDS
         extra_kwargs = {name: {"validators": []} for name in ("police_number", "csc_number", "nhs_number")}
+
+    def validate(self, data):
+        # Refused here, before the duplicate check, with the web form's words.
+        problems = placement_problems(
+            placed_out_of_area=data.get("placed_out_of_area"),
+            placed_by_other_authority=data.get("placed_by_other_authority"),
+            placing_authority=data.get("placing_authority"),
+        )
+        if problems:
+            raise serializers.ValidationError({name: [message] for name, message in problems.items()})
+        return data
 
 
 # --- cases ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from cases.services.episodes import (
     rhi_sweep,
 )
 from cases.services.permissions import sync_user_permissions
-from cases.services.validation import validate_child, validate_episode
+from cases.services.validation import PLACEMENT_CONFLICT, placement_problems, validate_child, validate_episode
 
 __all__ = [
     "CASE_PERMS",
@@ -33,6 +33,7 @@ __all__ = [
     "EPISODE_FIELDS",
     "IDENTIFIERS",
     "OLDEST_AGE_YEARS",
+    "PLACEMENT_CONFLICT",
     "PRACTITIONER_CASE_FIELDS",
     "RHI_LOOKBACK_DAYS",
     "case_close",
@@ -45,6 +46,7 @@ __all__ = [
     "concern_log",
     "missing_episode_record",
     "missing_episode_update",
+    "placement_problems",
     "refresh_all_frequent_missing",
     "rhi_sweep",
     "sync_user_permissions",

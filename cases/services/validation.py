@@ -10,6 +10,27 @@ from cases.models import (
 )
 from cases.services._shared import IDENTIFIERS, OLDEST_AGE_YEARS
 
+PLACEMENT_FIELDS = ("placed_out_of_area", "placed_by_other_authority", "placing_authority")
+PLACEMENT_CONFLICT = (
+    "A child cannot be both placed out of area and placed here by another local authority. Tick "
+    "‘placed out of area’ if this authority placed them somewhere else, or ‘placed here by another "
+    "local authority’ if another authority placed them here – not both."
+)
+
+
+def placement_problems(*, placed_out_of_area, placed_by_other_authority, placing_authority) -> dict[str, str]:
+    """The placement rules, in one place for the forms, the API and the services (the database's
+    check constraint cases_child_one_placement_direction is the last line behind them).
+
+    "Placed out of area" is this authority's child living elsewhere; "placed here" is another
+    authority's child living here: the two describe opposite directions, so one child is never both."""
+    errors = {}
+    if placed_out_of_area and placed_by_other_authority:
+        errors["placed_out_of_area"] = PLACEMENT_CONFLICT
+    if placed_by_other_authority and not (placing_authority or "").strip():
+        errors["placing_authority"] = "Enter which local authority placed the child here."
+    return errors
+
 
 def validate_child(data: dict, *, instance: Child | None = None) -> dict:
     errors = {}
@@ -37,8 +58,13 @@ def validate_child(data: dict, *, instance: Child | None = None) -> dict:
             )
     if data.get("nhs_number") and (not data["nhs_number"].isdigit() or len(data["nhs_number"]) != 10):
         errors["nhs_number"] = "An NHS number is 10 digits."
-    if data.get("placed_by_other_authority") and not (data.get("placing_authority") or "").strip():
-        errors["placing_authority"] = "Enter which local authority placed the child here."
+    # A change to some fields is judged with the others as they stand, so that an edit cannot leave
+    # the record contradicting itself (the check constraint would refuse it with a 500).
+    errors.update(
+        placement_problems(
+            **{name: data[name] if name in data else getattr(instance, name, None) for name in PLACEMENT_FIELDS}
+        )
+    )
     if errors:
         raise ValidationError(errors)
     return data
