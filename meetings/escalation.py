@@ -60,29 +60,39 @@ def _usable(user: User | None) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def _fallback(agency: Agency | None) -> tuple[User, ...]:
-    senior = _usable(agency.senior_contact) if agency is not None else None
-    if senior is not None:
-        return (senior,)
+def coordinators() -> tuple[User, ...]:
+    """Everyone's last resort; a sweep reads them once and passes them to `steps_for`."""
     return tuple(User.objects.filter(is_active=True, is_coordinator=True).order_by("pk"))
 
 
-def recipients(step: str, responsible: User, agency: Agency | None) -> tuple[User, ...]:
-    """Who hears about a step: the responsible person, then up their management line."""
+def _fallback(agency: Agency | None, everyone: tuple[User, ...] | None) -> tuple[User, ...]:
+    senior = _usable(agency.senior_contact) if agency is not None else None
+    if senior is not None:
+        return (senior,)
+    return coordinators() if everyone is None else everyone
+
+
+def recipients(
+    step: str, responsible: User, agency: Agency | None, *, everyone: tuple[User, ...] | None = None
+) -> tuple[User, ...]:
+    """Who hears about a step: the responsible person, then up their management line. `everyone`:
+    the coordinators, when the caller has them already."""
     if step == REMINDER:
-        return (responsible,) if _usable(responsible) else _fallback(agency)
+        return (responsible,) if _usable(responsible) else _fallback(agency, everyone)
     manager = _usable(responsible.line_manager)
     if step == LEVEL_1:
-        return (manager,) if manager else _fallback(agency)
+        return (manager,) if manager else _fallback(agency, everyone)
     senior = _usable(manager.line_manager) if manager else None
     if senior is not None and senior != manager:
         return (senior,)
-    fallback = tuple(u for u in _fallback(agency) if u != manager)
-    return fallback or _fallback(None)
+    fallback = tuple(u for u in _fallback(agency, everyone) if u != manager)
+    return fallback or _fallback(None, everyone)
 
 
-def steps_for(*, due: date, today: date, responsible: User, agency: Agency | None) -> list[Step]:
-    return [Step(step, recipients(step, responsible, agency)) for step in due_steps(due, today)]
+def steps_for(
+    *, due: date, today: date, responsible: User, agency: Agency | None, everyone: tuple[User, ...] | None = None
+) -> list[Step]:
+    return [Step(step, recipients(step, responsible, agency, everyone=everyone)) for step in due_steps(due, today)]
 
 
 def escalation_summaries(action_ids) -> dict[int, str]:

@@ -15,7 +15,9 @@ class MetConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login", "version"])
         auditlog.register(Agency, exclude_fields=["version"])
 
-        from met import home, registry
+        from met import home, registry, reminders
+
+        registry.set_sweep_context(reminders.digest)
 
         registry.register_home_panel(
             "agency_admin", template="home/accounts.html", context=home.agency_admin_panel, order=40

@@ -7,6 +7,7 @@ order, lowest first, so the order does not depend on INSTALLED_APPS.
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 
@@ -46,6 +47,8 @@ class _Registry:
     sweeps: dict[str, Sweep] = field(default_factory=dict)
     demo_builders: dict[str, DemoBuilder] = field(default_factory=dict)
     home_panels: dict[str, HomePanel] = field(default_factory=dict)
+    # What a run of sweeps happens inside (met.reminders.digest, registered by met's AppConfig).
+    sweep_context: Callable[[], AbstractContextManager] = nullcontext
 
 
 _registry = _Registry()
@@ -70,8 +73,14 @@ def sweeps(group: str | None = None) -> list[Sweep]:
 
 
 def run_sweeps(group: str | None = None) -> dict[str, int]:
-    """Run the sweeps of a group (all of them when None) in their declared order."""
-    return {s.name: s.run() for s in sweeps(group)}
+    """Run the sweeps of a group (all of them when None) in their declared order. The reminders they
+    find go out together when the last one is done: one message per person (met/reminders.py)."""
+    with _registry.sweep_context():
+        return {s.name: s.run() for s in sweeps(group)}
+
+
+def set_sweep_context(context: Callable[[], AbstractContextManager]) -> None:
+    _registry.sweep_context = context
 
 
 def demo_builders() -> list[DemoBuilder]:

@@ -5,10 +5,14 @@ days: Boxing Day 2026 is a Saturday, so Monday 28 December 2026 is the holiday. 
 add one-off non-working days (met.models.NonWorkingDay), which count as holidays too.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+
+_held: ContextVar[frozenset[date] | None] = ContextVar("met_non_working_days", default=None)
 
 
 @lru_cache(maxsize=64)
@@ -19,7 +23,19 @@ def _bank_holidays(year: int) -> frozenset[date]:
 def _extra_days() -> frozenset[date]:
     from met.models import NonWorkingDay
 
-    return frozenset(NonWorkingDay.objects.values_list("date", flat=True))
+    held = _held.get()
+    return held if held is not None else frozenset(NonWorkingDay.objects.values_list("date", flat=True))
+
+
+@contextmanager
+def one_calendar():
+    """Read the non-working days once for a block that asks about many dates (a sweep), rather than
+    once a question."""
+    token = _held.set(_extra_days())
+    try:
+        yield
+    finally:
+        _held.reset(token)
 
 
 def is_working_day(day: date, *, extra: frozenset[date] | None = None) -> bool:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, RiskLevel
@@ -362,24 +363,26 @@ def provider_save(*, actor: User, provider: Provider | None, request: HttpReques
 
 def review_sweep(*, today: date | None = None) -> int:
     """Tell the lead professional and the coordinators when an open case's risk review falls due."""
-    from met.reminders import send_once
+    from met.reminders import Section, digest
 
     today = today or timezone.localdate()
     cases = Case.objects.filter(
         status=CaseStatus.OPEN, risk_review_due__isnull=False, risk_review_due__lte=today
     ).select_related("lead_professional")
     coordinators = list(User.objects.filter(is_active=True, is_coordinator=True))
-    sent = 0
-    for case in cases:
-        for recipient in {*([case.lead_professional] if case.lead_professional else []), *coordinators}:
-            sent += send_once(
-                kind="risk_review",
-                obj=case,
-                key=case.risk_review_due.isoformat(),
-                recipient=recipient,
-                subject="Risk review due",
-                body=f"The {case.get_risk_level_display().lower()} risk level of {case.reference} is due for review on {case.risk_review_due:%-d %B %Y}. Start a new SERAF from the case page.",
-                link=case.get_absolute_url(),
-                reason="You are the lead professional, or a MET coordinator.",
-            )
-    return sent
+    section = Section("Risk reviews due", reverse("reviews_due"))
+    with digest() as reminders:
+        for case in cases.iterator(chunk_size=2000):
+            for recipient in {*([case.lead_professional] if case.lead_professional else []), *coordinators}:
+                reminders.add(
+                    kind="risk_review",
+                    obj=case,
+                    key=case.risk_review_due.isoformat(),
+                    recipient=recipient,
+                    section=section,
+                    subject="Risk review due",
+                    line=f"The {case.get_risk_level_display().lower()} risk level of {case.reference} is due for review on {case.risk_review_due:%-d %B %Y}. Start a new SERAF from the case page.",
+                    link=case.get_absolute_url(),
+                    reason="You are the lead professional, or a MET coordinator.",
+                )
+        return reminders.pending("risk_review")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import missing
@@ -128,7 +129,7 @@ RHI_LOOKBACK_DAYS = 28  # older returns were handled (or not) long ago: a first 
 def rhi_sweep(*, now: datetime | None = None) -> int:
     """48 hours after a return with no interview: remind the lead professional. At 72: overdue, tell the coordinators too."""
     from met.models import User as Member
-    from met.reminders import send_once
+    from met.reminders import Section, digest
 
     now = now or timezone.now()
     episodes = (
@@ -143,22 +144,23 @@ def rhi_sweep(*, now: datetime | None = None) -> int:
         .select_related("case__lead_professional")
     )
     coordinators = list(Member.objects.filter(is_active=True, is_coordinator=True))
-    sent = 0
-    for episode in episodes:
-        lead = episode.case.lead_professional
-        due = missing.rhi_due_at(episode.returned_at)
-        link = episode.case.get_absolute_url()
-        overdue = now > due
-        key = "overdue" if overdue else "48h"
-        for recipient in {*([lead] if lead else []), *(coordinators if overdue or lead is None else [])}:
-            sent += send_once(
-                kind="rhi",
-                obj=episode,
-                key=key,
-                recipient=recipient,
-                subject="Return home interview overdue" if overdue else "Return home interview due within 24 hours",
-                body=f"No return home interview is recorded for the child on {episode.case.reference}, who returned on {timezone.localtime(episode.returned_at):%-d %B %Y at %H:%M}. It is due by {timezone.localtime(due):%-d %B %Y at %H:%M}.",
-                link=link,
-                reason="You are the lead professional, or a MET coordinator.",
-            )
-    return sent
+    section = Section("Return home interviews", reverse("rhi_overdue_list"))
+    with digest() as reminders:
+        for episode in episodes.iterator(chunk_size=2000):
+            lead = episode.case.lead_professional
+            due = missing.rhi_due_at(episode.returned_at)
+            overdue = now > due
+            for recipient in {*([lead] if lead else []), *(coordinators if overdue or lead is None else [])}:
+                reminders.add(
+                    kind="rhi",
+                    obj=episode,
+                    key="overdue" if overdue else "48h",
+                    recipient=recipient,
+                    section=section,
+                    subject="Return home interview overdue" if overdue else "Return home interview due within 24 hours",
+                    line=f"No return home interview is recorded for the child on {episode.case.reference}, who returned on {timezone.localtime(episode.returned_at):%-d %B %Y at %H:%M}. It is due by {timezone.localtime(due):%-d %B %Y at %H:%M}.",
+                    link=episode.case.get_absolute_url(),
+                    reason="You are the lead professional, or a MET coordinator.",
+                    daily=False,  # hours, not days: it cannot wait for tomorrow's digest
+                )
+        return reminders.pending("rhi")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import may_see_restricted
@@ -12,55 +13,53 @@ from meetings.models import (
     ActionStatus,
     Feedback,
 )
-from met.models import Reminder, User
-from met.reminders import send_once
-
-
-def _already_sent(kind: str, model, ids) -> set[tuple[int, str, int]]:
-    return set(
-        Reminder.objects.filter(kind=kind, object_type=model._meta.label_lower, object_id__in=list(ids)).values_list(
-            "object_id", "key", "recipient_id"
-        )
-    )
+from met.models import User
+from met.reminders import Section, digest
 
 
 def actions_sweep(*, today: date | None = None) -> int:
     """Remind owners of due actions and escalate overdue ones. Idempotent; catches up after downtime."""
     today = today or timezone.localdate()
-    actions = list(
-        Action.objects.filter(status=ActionStatus.OPEN, due_date__lte=today).select_related(
-            "owner__line_manager__line_manager", "owner_agency__senior_contact", "case"
-        )
+    actions = Action.objects.filter(status=ActionStatus.OPEN, due_date__lte=today).select_related(
+        "owner__line_manager__line_manager", "owner_agency__senior_contact", "case"
     )
-    done = _already_sent("action", Action, [a.pk for a in actions])
-    sent = 0
-    for action in actions:
-        for step in escalation.steps_for(
-            due=action.due_date, today=today, responsible=action.owner, agency=action.owner_agency
-        ):
-            for recipient in step.recipients:
-                if (action.pk, step.key, recipient.pk) in done:
-                    continue
-                ref, link = _case_named_for(recipient, action.case, action.get_absolute_url())
-                if step.key == escalation.REMINDER:
-                    subject, reason = "Your action is due", "You own this action."
-                    body = f"Your action on {ref} is due on {action.due_date:%-d %B %Y}: please complete it and record what was done."
-                else:
-                    level = "Level 1" if step.key == escalation.LEVEL_1 else "Level 2 (continued non-compliance)"
-                    subject = f"{level} escalation: overdue action"
-                    body = f"An action owned by {action.owner.full_name} ({action.owner_agency.short_name}) on {ref} was due on {action.due_date:%-d %B %Y} and is still open."
-                    reason = f"You are in {action.owner.full_name}'s management line, or the agency's senior contact."
-                sent += send_once(
-                    kind="action",
-                    obj=action,
-                    key=step.key,
-                    recipient=recipient,
-                    subject=subject,
-                    body=body,
-                    link=link,
-                    reason=reason,
-                )
-    return sent
+    everyone = escalation.coordinators()
+    mine = Section("Your actions due", reverse("my_actions"))
+    escalated = Section("Overdue actions escalated to you", reverse("agency_actions"))
+    with digest() as reminders:
+        for action in actions.iterator(chunk_size=2000):
+            for step in escalation.steps_for(
+                due=action.due_date,
+                today=today,
+                responsible=action.owner,
+                agency=action.owner_agency,
+                everyone=everyone,
+            ):
+                for recipient in step.recipients:
+                    ref, link = _case_named_for(recipient, action.case, action.get_absolute_url())
+                    if step.key == escalation.REMINDER:
+                        section, subject, reason = mine, "Your action is due", "You own this action."
+                        line = f"Your action on {ref} is due on {action.due_date:%-d %B %Y}: please complete it and record what was done."
+                    else:
+                        level = "Level 1" if step.key == escalation.LEVEL_1 else "Level 2 (continued non-compliance)"
+                        section, subject = escalated, f"{level} escalation: overdue action"
+                        line = f"{level}: an action owned by {action.owner.full_name} ({action.owner_agency.short_name}) on {ref} was due on {action.due_date:%-d %B %Y} and is still open."
+                        reason = (
+                            f"You are in {action.owner.full_name}'s management line, or the agency's senior contact."
+                        )
+                    reminders.add(
+                        kind="action",
+                        obj=action,
+                        key=step.key,
+                        recipient=recipient,
+                        section=section,
+                        subject=subject,
+                        line=line,
+                        link=link,
+                        reason=reason,
+                        urgent=step.key == escalation.LEVEL_2,
+                    )
+        return reminders.pending("action")
 
 
 def _case_named_for(recipient: User, case: Case | None, link: str) -> tuple[str, str]:
@@ -76,36 +75,39 @@ def _case_named_for(recipient: User, case: Case | None, link: str) -> tuple[str,
 def feedback_sweep(*, today: date | None = None) -> int:
     """Remind the coordinator of feedback due today and escalate feedback not sent on time."""
     today = today or timezone.localdate()
-    records = list(
-        Feedback.objects.filter(sent_at__isnull=True, due_date__lte=today).select_related(
-            "meeting__created_by__line_manager__line_manager", "meeting__created_by__agency__senior_contact", "case"
-        )
+    records = Feedback.objects.filter(sent_at__isnull=True, due_date__lte=today).select_related(
+        "meeting__created_by__line_manager__line_manager", "meeting__created_by__agency__senior_contact", "case"
     )
-    done = _already_sent("feedback", Feedback, [f.pk for f in records])
-    sent = 0
-    for record in records:
-        responsible = record.meeting.created_by
-        for step in escalation.steps_for(
-            due=record.due_date, today=today, responsible=responsible, agency=responsible.agency
-        ):
-            for recipient in step.recipients:
-                if (record.pk, step.key, recipient.pk) in done:
-                    continue
-                ref, _ = _case_named_for(recipient, record.case, "")
-                late = (
-                    "is due today"
-                    if step.key == escalation.REMINDER
-                    else f"was due on {record.due_date:%-d %B %Y} and has not been sent"
-                )
-                sent += send_once(
-                    kind="feedback",
-                    obj=record,
-                    key=step.key,
-                    recipient=recipient,
-                    subject="Feedback to a professional "
-                    + ("is due" if step.key == escalation.REMINDER else "is overdue"),
-                    body=f"Feedback to the lead professional on {ref} after {record.meeting} {late}.",
-                    link=record.meeting.get_absolute_url() + "#feedback",
-                    reason="Feedback goes to professionals within 2 working days of each MEOG meeting.",
-                )
-    return sent
+    everyone = escalation.coordinators()
+    section = Section("Feedback to professionals")
+    with digest() as reminders:
+        for record in records.iterator(chunk_size=2000):
+            responsible = record.meeting.created_by
+            for step in escalation.steps_for(
+                due=record.due_date,
+                today=today,
+                responsible=responsible,
+                agency=responsible.agency,
+                everyone=everyone,
+            ):
+                for recipient in step.recipients:
+                    ref, _ = _case_named_for(recipient, record.case, "")
+                    late = (
+                        "is due today"
+                        if step.key == escalation.REMINDER
+                        else f"was due on {record.due_date:%-d %B %Y} and has not been sent"
+                    )
+                    reminders.add(
+                        kind="feedback",
+                        obj=record,
+                        key=step.key,
+                        recipient=recipient,
+                        section=section,
+                        subject="Feedback to a professional "
+                        + ("is due" if step.key == escalation.REMINDER else "is overdue"),
+                        line=f"Feedback to the lead professional on {ref} after {record.meeting} {late}.",
+                        link=record.meeting.get_absolute_url() + "#feedback",
+                        reason="Feedback goes to professionals within 2 working days of each MEOG meeting.",
+                        urgent=step.key == escalation.LEVEL_2,
+                    )
+        return reminders.pending("feedback")

@@ -12,7 +12,7 @@ from cases import services as case_services
 from cases.models import Category
 from meetings import escalation, services
 from meetings.models import Action, Feedback, Meeting, MeetingStatus
-from met.models import Notification, Reminder
+from met.models import Notification, OutboxEmail, Reminder
 from met.workdays import add_working_days
 
 DUE = date(2026, 11, 2)  # a Monday
@@ -117,7 +117,7 @@ def test_it_shows_the_escalation_on_the_action_the_case_and_the_next_agenda(worl
         starts_at="10:00",
         chair=world["chair@example.org"],
     )
-    item = meeting.items.get(section=6, case=world["case"])
+    item = meeting.items.get(case=world["case"])  # one item per child, whichever section is most urgent
     assert "escalated to line manager" in item.reason
 
 
@@ -164,28 +164,32 @@ def test_it_sends_nothing_for_a_deactivated_owner_but_still_escalates(world):
 
 def test_it_finishes_a_sweep_after_a_crash_without_sending_anything_twice(world, monkeypatch):
     actions = [overdue_action(world, days_ago=14) for _ in range(3)]
-    from met import reminders
+    real_bulk_create = Reminder.objects.bulk_create
 
-    real_notify, calls = reminders.notify, {"n": 0}
+    def crashing_bulk_create(*args, **kwargs):
+        raise OSError("worker killed mid-run")
 
-    def crashing_notify(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise OSError("worker killed mid-run")
-        return real_notify(**kwargs)
-
-    monkeypatch.setattr(reminders, "notify", crashing_notify)
+    # Killed after the notifications were written, before the reminders: all of it is rolled back.
+    monkeypatch.setattr(Reminder.objects, "bulk_create", crashing_bulk_create)
+    before = Notification.objects.count(), OutboxEmail.objects.count()
     with pytest.raises(OSError):
         services.actions_sweep()
-    sent_before = Reminder.objects.count()
-    assert sent_before == 3  # the reminder whose send crashed was rolled back with it
-    monkeypatch.setattr(reminders, "notify", real_notify)
-    services.actions_sweep()
+    assert Reminder.objects.count() == 0
+    assert (Notification.objects.count(), OutboxEmail.objects.count()) == before
+    monkeypatch.setattr(Reminder.objects, "bulk_create", real_bulk_create)
+    assert services.actions_sweep() == 3 * 3
     # Each action: reminder, level 1, level 2 - exactly once each, nothing missed.
     assert Reminder.objects.filter(kind="action").count() == 3 * 3
-    assert Notification.objects.filter(subject__contains="escalation").count() == 3 * 2
     for action in actions:
         assert set(Reminder.objects.filter(object_id=action.pk).values_list("key", flat=True)) == {"0", "1", "2"}
+    # The owner and their manager get one message each listing all three; each level 2 goes on its own.
+    assert Notification.objects.filter(subject__startswith="Level 2").count() == 3
+    owner_digest = Notification.objects.get(
+        pk__in=Reminder.objects.filter(recipient=world["practitioner.police@example.org"]).values("notification")
+    )
+    assert owner_digest.subject == "3 reminders: your actions due"
+    assert owner_digest.body.count("Your action on MET-") == 3
+    assert services.actions_sweep() == 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -240,13 +244,15 @@ def test_it_sends_each_reminder_once_when_two_sweeps_run_at_once():
         services.actions_sweep()
         services.actions_sweep()
     assert Reminder.objects.filter(kind="action").count() == 5 * 3
-    assert Notification.objects.filter(subject__contains="escalation").count() == 5 * 2
+    # Level 2 goes at once, one message an action; level 1 is one message listing the five.
+    assert Notification.objects.filter(subject__startswith="Level 2").count() == 5
+    assert Notification.objects.filter(subject="5 reminders: overdue actions escalated to you").count() == 1
 
 
 def test_it_makes_feedback_due_two_working_days_after_the_meeting_and_reminds_the_coordinator(world):
     coordinator, chair = world["coordinator@example.org"], world["chair@example.org"]
     meeting = Meeting.objects.create(date=date(2026, 12, 24), chair=chair, created_by=coordinator)
-    meeting.items.create(section=3, case=world["case"], reason="high risk", auto_key="x")
+    meeting.items.create(section=3, case=world["case"], reason="high risk")
     services.meeting_sign_off(actor=chair, meeting=meeting)
     feedback = Feedback.objects.get(meeting=meeting, case=world["case"])
     assert feedback.due_date == date(2026, 12, 30) == add_working_days(meeting.date, 2)
@@ -272,7 +278,7 @@ def test_it_emails_feedback_with_the_decisions_and_actions(world, login, django_
         lead_professional=world["manager.csc@example.org"],
     )
     meeting = Meeting.objects.create(date=timezone.localdate(), chair=chair, created_by=coordinator)
-    item = meeting.items.create(section=3, case=case, reason="high risk", auto_key="x")
+    item = meeting.items.create(section=3, case=case, reason="high risk")
     services.decision_other(actor=coordinator, item=item, text="Strategy meeting to be held")
     services.meeting_sign_off(actor=chair, meeting=meeting)
     feedback = Feedback.objects.get(meeting=meeting)
