@@ -27,7 +27,7 @@ define make_venv
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; rm -rf $(VENV); exit 1; }
 endef
 
-.PHONY: run test lint format bench bench-reports install clean worker beat migrate
+.PHONY: run test lint format bench bench-deps bench-reports install clean worker beat migrate
 
 $(RUN_STAMP): requirements.txt
 	$(make_venv)
@@ -81,11 +81,34 @@ beat: $(RUN_STAMP)
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
 
-# Benchmark: the monthly report over 100,000 synthetic children in PostgreSQL (a database of its own).
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/met_bench
-bench-reports: $(DEV_STAMP)
-	@psql "$(BENCH_DATABASE_URL:/met_bench=/postgres)" -qc "CREATE DATABASE met_bench" 2>/dev/null || true
-	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
-	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports --children $${CHILDREN:-100000}
+# Benchmark (issue 14; README "Benchmark"): a synthetic region of CHILDREN children in PostgreSQL, kept
+# as a template database per size (filled once; FILL=1 fills it again), a fresh copy per run, gunicorn
+# with production settings less TLS, wrk against every key page and an empty view, then the monthly
+# report and the sweeps in-process. Results in var/bench/latest.md. CHILDREN=2000 for a quick run.
+CHILDREN ?= 100000
+BENCH_SECONDS ?= 10
+BENCH_CONNECTIONS ?= 16
+BENCH_PORT ?= 8765
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB ?= met_bench
+BENCH_ARGS = --children $(CHILDREN) --server $(BENCH_PG) --database $(BENCH_DB) --port $(BENCH_PORT) \
+	--seconds $(BENCH_SECONDS) --connections $(BENCH_CONNECTIONS) $(if $(FILL),--refill)
+# wrk, and the HarfBuzz subsetter WeasyPrint uses in production (the Dockerfile's list), from Debian.
+BENCH_DEBS := wrk libharfbuzz-subset0
 
-bench: bench-reports
+bench-deps:
+	@missing=""; for p in $(BENCH_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing from Debian's packages:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+		$$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 \
+		|| { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1; } \
+		|| { echo "make bench needs$$missing: could not install it. As root: apt-get install$$missing"; exit 1; }; \
+	fi
+
+bench: $(DEV_STAMP) bench-deps
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Only the monthly report (aggregation and PDF, in-process) over the same synthetic region.
+bench-reports: $(DEV_STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS) --only report

@@ -1,0 +1,103 @@
+"""`make bench`'s synthetic region (bench/fill.py) at a tiny size: the volumes in proportion, the
+permissions exactly those the services keep, and exactly the configured number of due items.
+No timings here: the bench measures, the tests check that what it measures is right."""
+
+import pytest
+
+from bench import tasks
+from bench.fill import Volumes, fill
+from cases.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseStatus,
+    CaseUserObjectPermission,
+    Child,
+    Concern,
+    MissingEpisode,
+)
+from cases.services import permissions
+from meetings.models import Action, ActionStatus, AgendaItem, Meeting
+from met import registry
+from met.models import Agency, Reminder
+from riskassessment.models import Assessment, AssessmentStatus, RiskHistory
+
+CHILDREN = 50
+
+
+@pytest.fixture
+def region(db):
+    return fill(CHILDREN, log=lambda message: None)
+
+
+def test_it_fills_every_volume_in_proportion_to_the_children(region):
+    v = Volumes.for_children(CHILDREN)
+    assert Child.objects.count() == Case.objects.count() == CHILDREN
+    assert MissingEpisode.objects.count() == v.episodes == 3 * CHILDREN
+    assert Assessment.objects.count() == v.assessments == CHILDREN // 2
+    assert Action.objects.count() == v.actions == CHILDREN
+    assert Concern.objects.count() == v.concerns
+    assert Meeting.objects.count() == v.meetings
+    assert Case.objects.filter(is_restricted=True).count() == v.restricted
+    assert Concern.objects.filter(triaged_at__isnull=True).count() == v.untriaged
+    assert region["children"] == CHILDREN
+    # Every kind of action the pages and sweeps meet: done, open and not yet due, open and due.
+    statuses = set(Action.objects.values_list("status", flat=True))
+    assert {ActionStatus.DONE, ActionStatus.OPEN} <= statuses
+
+
+def test_it_scales_the_full_size_to_the_issues_volumes():
+    v = Volumes.for_children(100_000)
+    assert (v.episodes, v.assessments, v.actions, v.meetings) == (300_000, 50_000, 100_000, 200)
+    assert v.due_items == 10_000
+    assert Volumes.for_children(2_000).due_items == 200
+
+
+def test_it_keeps_each_cases_risk_level_and_history_consistent(region):
+    for case in Case.objects.all():
+        last = RiskHistory.objects.filter(case=case).order_by("-changed_at", "-pk").first()
+        assert case.risk_level == (last.to_level if last else "not_assessed")
+        confirmed = Assessment.objects.filter(case=case, status=AssessmentStatus.CONFIRMED)
+        assert confirmed.count() == RiskHistory.objects.filter(case=case).count()
+
+
+def _rows(case):
+    return (
+        sorted(CaseGroupObjectPermission.objects.filter(content_object=case).values_list("group_id", "permission_id")),
+        sorted(CaseUserObjectPermission.objects.filter(content_object=case).values_list("user_id", "permission_id")),
+    )
+
+
+def test_it_writes_the_permissions_the_services_would_keep(region):
+    sample = list(Case.objects.order_by("pk")[::5]) + list(Case.objects.filter(is_restricted=True))
+    assert CaseGroupObjectPermission.objects.exists() and CaseUserObjectPermission.objects.exists()
+    for case in sample:
+        before = _rows(case)
+        # The services' own recomputation from the case's reasons changes nothing.
+        permissions._sync_agency_permissions(case)
+        permissions.sync_user_permissions(case)
+        assert _rows(case) == before, case.pk
+        if case.lead_agency_id:
+            assert case.agencies_involved.filter(pk=case.lead_agency_id).exists()
+
+
+def test_it_involves_each_agency_in_a_share_of_the_cases(db):
+    fill(400, log=lambda message: None)
+    live = Case.objects.exclude(status=CaseStatus.REFERRED).count()
+    for agency in Agency.objects.all():
+        share = agency.involved_cases.count() / live
+        assert 0.12 < share < 0.45, (agency.short_name, share)
+
+
+def test_it_prepares_exactly_the_configured_number_of_due_items_and_the_sweeps_send_each_once(region):
+    due = tasks.due_now()
+    assert due["total"] == Volumes.for_children(CHILDREN).due_items
+    assert due["items"]["rhis"] >= 1 and due["items"]["actions"] >= 1 and due["items"]["reviews"] >= 1
+    registry.run_sweeps()
+    assert Reminder.objects.count() == due["expected_reminders"] > 0
+    registry.run_sweeps()
+    assert Reminder.objects.count() == due["expected_reminders"]
+
+
+def test_it_puts_a_full_agenda_on_the_next_meeting(region):
+    upcoming = Meeting.objects.order_by("-date").first()
+    assert AgendaItem.objects.filter(meeting=upcoming).count() >= 20
