@@ -4,9 +4,13 @@ Each rule below selects the cases (or places and persons) for one section and sa
 there. "Since the last meeting" means from the start of the previous MEOG (or from midnight 7 days before
 this one when there is none) up to the end of this meeting's day.
 
+Each child (or place or person) has one item per meeting carrying every reason it qualifies, in the
+section of its most urgent reason: the sections' own order (DESIGN §5) is the order of urgency. Within
+a section items are sorted by each rule's urgency (section 6: escalation level, then days overdue).
+
 Building again adds what is new, refreshes the reasons of items already there, never brings back
-an item the coordinator removed, and never touches items the coordinator added or the order they
-chose.
+an item the coordinator removed, keeps what the coordinator added by hand, and sorts again, except the
+items the coordinator moved: they stay where they were put.
 """
 
 from dataclasses import dataclass
@@ -18,7 +22,7 @@ from django.utils import timezone
 
 from cases.missing import FREQUENT_MISSING_WINDOW_DAYS, overdue_rhi_filter, window_bounds
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
-from meetings.escalation import escalation_summaries
+from meetings.escalation import LEVEL_1, LEVEL_2, LEVEL_LABELS, escalation_summaries
 from meetings.models import (
     Action,
     ActionStatus,
@@ -32,15 +36,30 @@ from meetings.models import (
 from met.workdays import working_days_between
 from riskassessment.models import Assessment, AssessmentStatus, RiskHistory
 
+# escalation_summaries() names the highest level reached; the agenda sorts on its number.
+ESCALATION_LEVELS = {LEVEL_LABELS[LEVEL_1]: 1, LEVEL_LABELS[LEVEL_2]: 2}
+REASON_SEPARATOR = " · "
+
 
 @dataclass(frozen=True)
 class Candidate:
+    """One reason, from one section's rule, for one child (or place or person) to be on the agenda."""
+
     section: int
-    key: str
     reason: str
     case_id: int | None = None
     place_id: int | None = None
     person_id: int | None = None
+    # How urgent within its section, smallest first; ties keep the order the rule gave.
+    rank: tuple = ()
+
+    @property
+    def subject(self) -> tuple[str, int]:
+        if self.case_id:
+            return ("case", self.case_id)
+        if self.place_id:
+            return ("place", self.place_id)
+        return ("person", self.person_id)
 
 
 def since_moment(meeting: Meeting) -> datetime:
@@ -83,7 +102,7 @@ def new_concerns(meeting: Meeting, since: datetime) -> list[Candidate]:
             f"new {concern.category.name.lower()} concern from {concern.source_agency.short_name} on {_d(concern.logged_at)}{waiting}"
         )
     return [
-        Candidate(Section.NEW_CONCERNS, f"1:case:{case_id}", "; ".join(reasons), case_id=case_id)
+        Candidate(Section.NEW_CONCERNS, "; ".join(reasons), case_id=case_id)
         for case_id, reasons in by_case.items()
     ]
 
@@ -105,7 +124,7 @@ def risk_changes(meeting: Meeting, since: datetime) -> list[Candidate]:
             f"SERAF submitted {_d(assessment.submitted_at)}, awaiting confirmation (suggests {assessment.get_suggested_level_display().lower()})"
         )
     return [
-        Candidate(Section.RISK_CHANGES, f"2:case:{case_id}", "; ".join(r), case_id=case_id)
+        Candidate(Section.RISK_CHANGES, "; ".join(r), case_id=case_id)
         for case_id, r in reasons.items()
     ]
 
@@ -113,8 +132,10 @@ def risk_changes(meeting: Meeting, since: datetime) -> list[Candidate]:
 def high_risk(meeting: Meeting, since: datetime) -> list[Candidate]:
     """3. Every open high-risk case, at every meeting."""
     return [
-        Candidate(Section.HIGH_RISK, f"3:case:{pk}", "high risk", case_id=pk)
-        for pk in Case.objects.filter(status=CaseStatus.OPEN, risk_level=RiskLevel.HIGH).values_list("pk", flat=True)
+        Candidate(Section.HIGH_RISK, "high risk", case_id=pk)
+        for pk in Case.objects.filter(status=CaseStatus.OPEN, risk_level=RiskLevel.HIGH)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     ]
 
 
@@ -138,7 +159,7 @@ def missing(meeting: Meeting, since: datetime) -> list[Candidate]:
         reasons.setdefault(episode.case_id, []).append(
             f"return home interview overdue since {_d(episode.returned_at + timedelta(hours=72))}"
         )
-    return [Candidate(Section.MISSING, f"4:case:{pk}", "; ".join(r), case_id=pk) for pk, r in reasons.items()]
+    return [Candidate(Section.MISSING, "; ".join(r), case_id=pk) for pk, r in reasons.items()]
 
 
 def placements(meeting: Meeting, since: datetime) -> list[Candidate]:
@@ -155,33 +176,36 @@ def placements(meeting: Meeting, since: datetime) -> list[Candidate]:
             parts.append("placed out of area")
         if case.child.placed_by_other_authority:
             parts.append(f"placed here by {case.child.placing_authority or 'another authority'}")
-        result.append(Candidate(Section.PLACEMENTS, f"5:case:{case.pk}", "; ".join(parts), case_id=case.pk))
+        result.append(Candidate(Section.PLACEMENTS, "; ".join(parts), case_id=case.pk))
     return result
 
 
 def previous_actions(meeting: Meeting, since: datetime) -> list[Candidate]:
-    """6. Open actions set at earlier meetings: overdue ones (most overdue first), then the rest."""
-    actions = (
+    """6. Open actions set at earlier meetings: the most escalated first, then the most overdue, then the rest."""
+    actions = list(
         Action.objects.filter(status=ActionStatus.OPEN, meeting__date__lt=meeting.date, case__isnull=False)
         .select_related("owner_agency")
         .order_by("due_date", "pk")
     )
-    actions = list(actions)
     escalated = escalation_summaries(a.pk for a in actions)
-    by_case: dict[int, list[tuple[int, str]]] = {}
+    by_case: dict[int, list[tuple[int, int, str]]] = {}
     for action in actions:
         late = working_days_between(action.due_date, meeting.date) if action.due_date < meeting.date else 0
         what = f"action for {action.owner_agency.short_name} " + (
             f"overdue {late} working day{'s' if late != 1 else ''}" if late else f"due {_d(action.due_date)}"
         )
-        if action.pk in escalated:
+        level = ESCALATION_LEVELS.get(escalated.get(action.pk), 0)
+        if level:
             what += f", {escalated[action.pk]}"
-        by_case.setdefault(action.case_id, []).append((late, what))
-    ordered = sorted(by_case.items(), key=lambda item: -max(late for late, _ in item[1]))
-    return [
-        Candidate(Section.ACTIONS, f"6:case:{pk}", "; ".join(text for _, text in items), case_id=pk)
-        for pk, items in ordered
-    ]
+        by_case.setdefault(action.case_id, []).append((level, late, what))
+    result = []
+    for pk, items in by_case.items():
+        level, late = max((level, late) for level, late, _ in items)
+        items.sort(key=lambda row: (-row[0], -row[1]))
+        result.append(
+            Candidate(Section.ACTIONS, "; ".join(text for _, _, text in items), case_id=pk, rank=(-level, -late))
+        )
+    return result
 
 
 def reviews_due(meeting: Meeting, since: datetime) -> list[Candidate]:
@@ -192,7 +216,6 @@ def reviews_due(meeting: Meeting, since: datetime) -> list[Candidate]:
     return [
         Candidate(
             Section.REVIEWS,
-            f"7:case:{case.pk}",
             f"{case.get_risk_level_display().lower()} risk review {'overdue since' if case.risk_review_due < meeting.date else 'due'} {_d(case.risk_review_due)}",
             case_id=case.pk,
         )
@@ -225,7 +248,7 @@ def intelligence(meeting: Meeting, since: datetime) -> list[Candidate]:
         for row in activity:
             reasons.setdefault(row[f"{field}_id"], []).append(f"disruption activity on {_d(row['last'])}")
         for pk, r in reasons.items():
-            result.append(Candidate(Section.INTELLIGENCE, f"8:{kind}:{pk}", "; ".join(r), **{f"{kind}_id": pk}))
+            result.append(Candidate(Section.INTELLIGENCE, "; ".join(r), **{f"{kind}_id": pk}))
     return result
 
 
@@ -237,33 +260,109 @@ def candidates(meeting: Meeting) -> list[Candidate]:
     return [candidate for rule in RULES for candidate in rule(meeting, since)]
 
 
+def compose(reasons: list[dict], manual_reason: str = "", manual_section: int | None = None) -> tuple[int, str]:
+    """An item's section (its most urgent reason's, by DESIGN §5's order) and its reasons in words,
+    most urgent first, each still named: "high risk · 4 missing episodes in 90 days · ..."."""
+    entries = [(r["section"], r["text"]) for r in reasons]
+    if manual_reason and manual_section:
+        entries.append((manual_section, manual_reason))
+    entries.sort(key=lambda entry: entry[0])
+    if not entries:
+        return manual_section or Section.NEW_CONCERNS, manual_reason or "added by the coordinator"
+    return entries[0][0], REASON_SEPARATOR.join(text for _, text in entries)
+
+
+def _subject(item: AgendaItem) -> tuple[str, int]:
+    if item.case_id:
+        return ("case", item.case_id)
+    if item.place_id:
+        return ("place", item.place_id)
+    return ("person", item.person_id)
+
+
+def item_refresh(item: AgendaItem) -> list[str]:
+    """Recompute the section and the reason in words from the item's reasons; return the changed fields.
+    An item that changes section loses the place the coordinator gave it in the old one."""
+    section, reason = compose(item.reasons, item.manual_reason, item.manual_section)
+    changed = []
+    if section != item.section:
+        item.section, item.order_pinned = section, False
+        changed += ["section", "order_pinned"]
+    if reason != item.reason:
+        item.reason = reason
+        changed.append("reason")
+    return changed
+
+
+LAST = (float("inf"),)
+
+
+def reorder(meeting: Meeting, ranks: dict[int, tuple] | None = None) -> None:
+    """Sort each section by urgency, except the items the coordinator moved: those keep their place.
+
+    `ranks` maps item ids to their urgency from this build; items without one (added by hand and not
+    found by any rule, or no longer found) go after the ranked ones in their present order."""
+    ranks = ranks or {}
+    live = list(meeting.items.filter(removed_at__isnull=True).order_by("section", "order", "pk"))
+    changes = []
+    for section in Section:
+        items = [i for i in live if i.section == section.value]
+        pinned = {index: item for index, item in enumerate(items) if item.order_pinned}
+        rest = sorted(
+            (item for item in items if not item.order_pinned),
+            key=lambda item: (ranks.get(item.pk, LAST), item.order, item.pk),
+        )
+        placed = [pinned[index] if index in pinned else rest.pop(0) for index in range(len(items))]
+        for order, item in enumerate(placed, 1):
+            if item.order != order:
+                item.order = order
+                changes.append(item)
+    AgendaItem.objects.bulk_update(changes, ["order"])
+
+
 @transaction.atomic
 def build(meeting: Meeting) -> dict[str, int]:
-    """Add new auto items, refresh reasons of existing ones; leave manual and removed items alone."""
+    """One item per child (or place or person) with every reason the data gives; refresh the reasons
+    of items already there, never bring back a removed item, keep what the coordinator added by hand,
+    then sort each section by urgency, leaving the items the coordinator moved where they put them."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    existing = {item.auto_key: item for item in meeting.items.exclude(auto_key="")}
-    next_order = {
-        row["section"]: (row["top"] or 0) + 1 for row in meeting.items.values("section").annotate(top=Max("order"))
-    }
+    existing = {_subject(item): item for item in meeting.items.all()}
+    found: dict[tuple[str, int], list[tuple[tuple, Candidate]]] = {}
+    since = since_moment(meeting)
+    for rule in RULES:
+        for index, candidate in enumerate(rule(meeting, since)):
+            found.setdefault(candidate.subject, []).append(((*candidate.rank, index), candidate))
     added = updated = 0
-    for candidate in candidates(meeting):
-        item = existing.get(candidate.key)
+    ranks: dict[int, tuple] = {}
+    to_update: list[AgendaItem] = []
+    fields: set[str] = set()
+    for subject, found_reasons in found.items():
+        found_reasons.sort(key=lambda row: row[1].section)
+        reasons = [{"section": c.section, "text": c.reason} for _, c in found_reasons]
+        item = existing.get(subject)
         if item is None:
-            AgendaItem.objects.create(
+            first = found_reasons[0][1]
+            item = AgendaItem(
                 meeting=meeting,
-                section=candidate.section,
-                case_id=candidate.case_id,
-                place_id=candidate.place_id,
-                person_id=candidate.person_id,
-                reason=candidate.reason,
-                auto_key=candidate.key,
-                order=next_order.get(candidate.section, 1),
+                case_id=first.case_id,
+                place_id=first.place_id,
+                person_id=first.person_id,
+                reasons=reasons,
+                order=10_000 + added,
             )
-            next_order[candidate.section] = next_order.get(candidate.section, 1) + 1
+            item_refresh(item)
+            item.save()
             added += 1
-        elif item.reason != candidate.reason and item.removed_at is None:
-            item.reason = candidate.reason
-            item.save(update_fields=["reason"])
+        elif item.removed_at is None and item.reasons != reasons:
+            item.reasons = reasons
+            changed = item_refresh(item)
+            fields.update(["reasons", *changed])
+            to_update.append(item)
             updated += 1
+        if item.section == found_reasons[0][1].section:
+            ranks[item.pk] = found_reasons[0][0]
+    if to_update:
+        AgendaItem.objects.bulk_update(to_update, sorted(fields))
+    reorder(meeting, ranks)
     Meeting.objects.filter(pk=meeting.pk).update(agenda_built_at=timezone.now())
     return {"added": added, "updated": updated}

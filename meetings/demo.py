@@ -43,7 +43,7 @@ def seed_meetings(world: dict | None = None) -> int:
             section=3,
             case=case,
             reason="high risk",
-            auto_key=f"3:case:{case.pk}",
+            reasons=[{"section": 3, "text": "high risk"}],
             order=n + 1,
             discussion="Plan reviewed; agencies sharing intelligence.",
         )

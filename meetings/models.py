@@ -94,6 +94,13 @@ class Section(models.IntegerChoices):
 
 
 class AgendaItem(models.Model):
+    """One child (or place or person) on one meeting's agenda, with every reason it is there.
+
+    `reasons` holds what the data says (refreshed by each rebuild, meetings/agenda.py), `manual_reason`
+    what the coordinator said when adding it by hand; the item sits in the section of its most urgent
+    reason. `order_pinned` marks an item the coordinator moved: a rebuild keeps it where it was put and
+    sorts the rest."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     section = models.PositiveSmallIntegerField(choices=Section.choices)
     # What the item is about: a case, or a place or person of concern.
@@ -104,10 +111,13 @@ class AgendaItem(models.Model):
     person = models.ForeignKey(
         "PersonOfConcern", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
     )
-    reason = models.TextField(help_text="Why it is on the agenda.")
-    # Set on items the system adds, so a rebuild updates them instead of adding them twice.
-    auto_key = models.CharField(max_length=80, blank=True)
+    reason = models.TextField(help_text="Why it is on the agenda: every reason, most urgent first.")
+    # [{"section": 3, "text": "high risk"}, ...], one entry per section the data puts the item in.
+    reasons = models.JSONField(default=list, blank=True)
+    manual_reason = models.TextField(blank=True, max_length=500)
+    manual_section = models.PositiveSmallIntegerField(choices=Section.choices, null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
+    order_pinned = models.BooleanField(default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -122,7 +132,13 @@ class AgendaItem(models.Model):
         ordering = ["section", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "auto_key"], condition=~Q(auto_key=""), name="meetings_auto_item_once"
+                fields=["meeting", "case"], condition=Q(case__isnull=False), name="meetings_item_once_per_case"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "place"], condition=Q(place__isnull=False), name="meetings_item_once_per_place"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"], condition=Q(person__isnull=False), name="meetings_item_once_per_person"
             ),
         ]
 
@@ -141,7 +157,7 @@ class AgendaItem(models.Model):
 
     @property
     def is_manual(self) -> bool:
-        return not self.auto_key
+        return self.added_by_id is not None
 
 
 class DecisionKind(models.TextChoices):

@@ -19,6 +19,7 @@ def agenda_sections(meeting: Meeting, user):
         .filter(meeting=meeting)
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("pk")), "actions__owner"),
     )
+    # Every section, in DESIGN §5's order, even when empty: the contents list shows each with its count.
     sections = [(section, [i for i in items if i.section == section.value and not i.removed_at]) for section in Section]
     removed = [i for i in items if i.removed_at]
     return items, sections, removed

@@ -7,9 +7,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case
+from meetings import agenda
 from meetings.models import (
     AgendaItem,
     Meeting,
+    Section,
 )
 from meetings.services._shared import _audit, _require_coordination, _require_open
 from met.models import User
@@ -19,18 +21,23 @@ from met.models import User
 def item_add(
     *, actor: User, meeting: Meeting, section: int, case: Case, reason: str, request: HttpRequest | None = None
 ) -> AgendaItem:
+    """Put a child on the agenda by hand. A child already on it keeps their one item, which gains the
+    coordinator's reason (and comes back if it had been taken off)."""
     _require_coordination(actor)
     _require_open(meeting)
-    top = meeting.items.filter(section=section).aggregate(top=Max("order"))["top"] or 0
-    item = AgendaItem.objects.create(
-        meeting=meeting,
-        section=section,
-        case=case,
-        reason=reason.strip() or "added by the coordinator",
-        order=top + 1,
-        added_by=actor,
-    )
-    _audit(actor, "meeting.item_add", item, request, case=case)
+    if section not in Section.values:
+        raise ValidationError({"section": "Choose one of the agenda's sections."})
+    item = AgendaItem.objects.select_for_update().filter(meeting=meeting, case=case).first()
+    if item is None:
+        top = meeting.items.filter(section=section).aggregate(top=Max("order"))["top"] or 0
+        item = AgendaItem(meeting=meeting, case=case, section=section, order=top + 1)
+    item.manual_reason = reason.strip() or "added by the coordinator"
+    item.manual_section = section
+    item.added_by = actor
+    item.removed_at, item.removed_by, item.removed_reason = None, None, ""
+    agenda.item_refresh(item)
+    item.save()
+    _audit(actor, "meeting.item_add", item, request, case=case, detail={"section": section})
     return item
 
 
@@ -60,16 +67,27 @@ def item_restore(*, actor: User, item: AgendaItem, request: HttpRequest | None =
 
 @transaction.atomic
 def item_move(*, actor: User, item: AgendaItem, up: bool, request: HttpRequest | None = None) -> None:
+    """Swap an item with its neighbour on the agenda. The moved item keeps its place when the agenda
+    is rebuilt; its neighbour, which the coordinator did not choose to move, is sorted as before."""
     _require_coordination(actor)
     _require_open(item.meeting)
-    siblings = list(item.meeting.items.filter(section=item.section).order_by("order", "pk"))
-    index = next(i for i, other in enumerate(siblings) if other.pk == item.pk)
+    siblings = list(
+        item.meeting.items.select_for_update()
+        .filter(section=item.section, removed_at__isnull=True)
+        .order_by("order", "pk")
+    )
+    index = next((i for i, other in enumerate(siblings) if other.pk == item.pk), None)
+    if index is None:
+        raise ValidationError("Put the item back on the agenda before moving it.")
     swap = index - 1 if up else index + 1
-    if 0 <= swap < len(siblings):
-        siblings[index], siblings[swap] = siblings[swap], siblings[index]
-        for order, other in enumerate(siblings, 1):
-            if other.order != order:
-                AgendaItem.objects.filter(pk=other.pk).update(order=order)
+    if not 0 <= swap < len(siblings):
+        return
+    siblings[index], siblings[swap] = siblings[swap], siblings[index]
+    for order, other in enumerate(siblings, 1):
+        other.order = order
+        other.order_pinned = other.order_pinned or other.pk == item.pk
+    AgendaItem.objects.bulk_update(siblings, ["order", "order_pinned"])
+    _audit(actor, "meeting.item_move", item, request, case=item.case, detail={"up": up})
 
 
 @transaction.atomic

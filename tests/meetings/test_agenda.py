@@ -268,13 +268,14 @@ def test_it_rebuilds_without_duplicating_or_losing_the_coordinators_edits(people
     assert high.filter(case=b).count() == 1  # no duplicate
     item_a.refresh_from_db()
     assert item_a.removed_at is not None and item_a.removed_by == coordinator  # not resurrected
-    assert AgendaItem.objects.filter(pk=manual.pk, reason="Worrying new intelligence").exists()
-    order_after = list(high.order_by("order").values_list("pk", flat=True))
-    assert order_after[: len(order_before)] == order_before  # the chosen order stays; new items go at the end
-    assert (
-        AgendaItem.objects.get(meeting=m, section=Section.HIGH_RISK, case=c, auto_key=f"3:case:{c.pk}").order
-        > manual.order
-    )
+    assert AgendaItem.objects.filter(pk=manual.pk, manual_reason="Worrying new intelligence").exists()
+    # One item per child: Charlie's hand-added item gains the data's reason instead of a second item.
+    assert high.filter(case=c).count() == 1
+    manual.refresh_from_db()
+    assert manual.reason == "high risk · Worrying new intelligence" and manual.is_manual
+    order_after = list(high.filter(removed_at__isnull=True).order_by("order").values_list("pk", flat=True))
+    # The item the coordinator moved keeps its place; the others are sorted as the rule sorts them.
+    assert order_after.index(manual.pk) == [pk for pk in order_before if pk != item_a.pk].index(manual.pk)
     assert item_b.pk in order_after
 
 

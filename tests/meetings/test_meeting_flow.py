@@ -114,11 +114,14 @@ def test_it_runs_a_meeting_from_agenda_to_signed_off_minutes(story, login):
     )
     assert response.status_code == 302
     meeting = Meeting.objects.get(date=TODAY + timedelta(days=3))
-    sections = {(i.section, i.case_id) for i in AgendaItem.objects.filter(meeting=meeting)}
-    assert (Section.NEW_CONCERNS, story["new"].pk) in sections
-    assert (Section.HIGH_RISK, story["high"].pk) in sections
-    assert (Section.MISSING, story["missing"].pk) in sections
-    assert (Section.ACTIONS, story["with_action"].pk) in sections
+    items = {i.case_id: i for i in AgendaItem.objects.filter(meeting=meeting)}
+    assert len(items) == AgendaItem.objects.filter(meeting=meeting).count()  # one item per child
+    assert items[story["new"].pk].section == Section.NEW_CONCERNS
+    # High risk, with a SERAF waiting: in the more urgent section, both reasons named.
+    assert items[story["high"].pk].section == Section.RISK_CHANGES
+    assert " · high risk" in items[story["high"].pk].reason
+    assert items[story["missing"].pk].section == Section.MISSING
+    assert items[story["with_action"].pk].section == Section.ACTIONS
 
     # Attendance from CSC (coordinator, already listed), Police and Health.
     for person in (police, health):
@@ -139,7 +142,7 @@ def test_it_runs_a_meeting_from_agenda_to_signed_off_minutes(story, login):
     assert Attendance.objects.get(meeting=meeting, user=police).accepted_statement_at is not None
 
     # The chair confirms the high-risk child's level, records a referral and two actions.
-    item = AgendaItem.objects.get(meeting=meeting, section=Section.HIGH_RISK, case=story["high"])
+    item = AgendaItem.objects.get(meeting=meeting, case=story["high"])
     url = reverse("meeting_item", args=[meeting.pk, item.pk])
     chairing = login(chair)
     response = chairing.post(
@@ -208,7 +211,7 @@ def test_it_refuses_to_confirm_risk_at_an_inquorate_meeting_without_an_exception
     from meetings import services
 
     meeting = services.meeting_create(actor=coordinator, date=TODAY + timedelta(days=2), starts_at="10:00", chair=chair)
-    item = AgendaItem.objects.get(meeting=meeting, section=Section.HIGH_RISK, case=story["high"])
+    item = AgendaItem.objects.get(meeting=meeting, case=story["high"])
     url = reverse("meeting_item", args=[meeting.pk, item.pk])
     response = login(chair).post(url, {"form": "confirm", "assessment": story["assessment"].pk, "level": "high"})
     assert response.status_code == 400

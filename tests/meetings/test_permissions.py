@@ -276,7 +276,7 @@ URLS = {
         _meeting,
         "post",
         data=lambda w: {"section": Section.REVIEWS, "case": w.seen.pk, "reason": "review due"},
-        state=lambda w: AgendaItem.objects.filter(meeting=w.meeting, section=Section.REVIEWS, auto_key="").count(),
+        state=lambda w: AgendaItem.objects.get(meeting=w.meeting, case=w.seen).manual_reason,
     ),
     "meeting_item": Url("meeting_item", _item),
     "meeting_item (post)": Url(
@@ -303,9 +303,7 @@ URLS = {
         "post",
         data={"direction": "up"},
         state=lambda w: list(
-            AgendaItem.objects.filter(meeting=w.meeting, section=Section.HIGH_RISK)
-            .order_by("order", "pk")
-            .values_list("pk", flat=True)
+            AgendaItem.objects.filter(meeting=w.meeting).order_by("section", "order", "pk").values_list("pk", flat=True)
         ),
     ),
     "agency_actions": Url("agency_actions", _nothing),

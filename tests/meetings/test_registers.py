@@ -323,7 +323,7 @@ def test_it_puts_a_place_with_a_new_link_on_the_next_agenda(cases, last_meeting)
     meeting = _next_meeting()
     assert _section_8(meeting) == {"Corner Shop": "1 new link to children"}
     item = AgendaItem.objects.get(meeting=meeting, section=Section.INTELLIGENCE)
-    assert (item.place, item.case, item.person, item.auto_key) == (place, None, None, f"8:place:{place.pk}")
+    assert (item.place, item.case, item.person, item.is_manual) == (place, None, None, False)
 
 
 def test_it_puts_a_person_with_new_links_and_disruption_on_the_next_agenda(cases, last_meeting):
