@@ -226,7 +226,8 @@ def stuck_cases(end: date) -> list[dict]:
             has_escalation=Exists(escalated),
         )
         .filter(Q(level__in=[RiskLevel.HIGH, RiskLevel.MEDIUM], since__lt=cutoff) | Q(has_escalation=True))
-        .order_by("pk")
+        # Longest at its level first: the page and the PDF show the top of the list (reporting/tables.py).
+        .order_by(F("since").asc(nulls_last=True), "pk")
         .values("pk", "level", "since", "has_escalation")
     )
     return [

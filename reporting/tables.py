@@ -30,12 +30,25 @@ THEMES = (("Category", "category"), ("Age band", "age_band"), ("Gender", "gender
 Show = Callable[[str, object], object]
 
 
+# Rows a table shows on the report's page and in its PDF; its CSV has every row. A region's stuck
+# cases can run to thousands: listed in full they made a 1.8 MB PDF that took minutes to render.
+ROWS_SHOWN = 50
+
+
 @dataclass(frozen=True)
 class Table:
     slug: str
     title: str
     headers: list[str]
     rows: list[list]
+
+    @property
+    def shown(self) -> list[list]:
+        return self.rows[:ROWS_SHOWN]
+
+    @property
+    def not_shown(self) -> int:
+        return max(len(self.rows) - ROWS_SHOWN, 0)
 
 
 # The key of each headline figure where a table shows the same figure.
@@ -288,20 +301,17 @@ def _build(data: dict, *, show: Show, lscb: bool) -> list[Table]:
     ]
     if not lscb:
         # Case references stay in the restricted-circulation report only.
-        tables.append(
-            Table(
-                "stuck",
-                "Stuck cases",
-                ["Case", "Risk level", "At this level since", "Escalated actions"],
-                [
-                    [
-                        c["case"],
-                        LEVEL_LABELS.get(c["level"], c["level"]),
-                        c["since"],
-                        "yes" if c["escalated_actions"] else "no",
-                    ]
-                    for c in data["stuck_cases"]
-                ],
-            )
-        )
+        tables.append(stuck_table(data["stuck_cases"]))
     return tables
+
+
+def stuck_table(stuck_cases: list[dict]) -> Table:
+    return Table(
+        "stuck",
+        "Stuck cases",
+        ["Case", "Risk level", "At this level since", "Escalated actions"],
+        [
+            [c["case"], LEVEL_LABELS.get(c["level"], c["level"]), c["since"], "yes" if c["escalated_actions"] else "no"]
+            for c in stuck_cases
+        ],
+    )

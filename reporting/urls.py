@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/tables/<slug:table>.csv", views.report_csv, name="report_csv"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/stuck-cases.csv", views.dashboard_stuck_csv, name="dashboard_stuck_csv"),
     path("plan/", views.plan, name="plan"),
     path("plan/export.csv", views.plan_export, name="plan_export"),
     path("plan/actions/<int:pk>/", views.plan_action, name="plan_action"),

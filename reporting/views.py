@@ -4,19 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases.missing import overdue_rhi_filter
-from cases.models import Case, CaseStatus, MissingEpisode
-from meetings.models import Action
+from cases.models import Case
 from met.audit import audit, audit_list_page
 from met.concurrency import StaleEditError
 from met.csv import csv_response
 from met.views.editing import apply_service_error
+from reporting import dashboard as dashboard_figures
 from reporting import metrics, services, tables
 from reporting.access import get_report_for_user, require_chair, require_oversight
 from reporting.forms import CommentaryForm, RagForm, ReissueForm, RequestReportForm
@@ -211,37 +209,34 @@ def report_csv(request, pk: int, table: str):
 def dashboard(request):
     """This month so far, for coordinators and chairs; each figure links to the list behind it."""
     require_oversight(request.user)
-    today = timezone.localdate()
-    start, end = services.month_bounds(today)
-    now = timezone.now()
-    open_by_risk = metrics.open_cases_by_risk(today + timezone.timedelta(days=1))
-    overdue = (
-        Action.objects.overdue(today)
-        .values("owner_agency_id", "owner_agency__short_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "owner_agency__short_name")
-    )
-    rhi = metrics.return_home_interviews(start, end)
-    context = {
-        "month": start,
-        "new_concerns": metrics.new_concerns(start, end),
-        "missing": metrics.missing_summary(start, end),
-        "open_by_risk": open_by_risk,
-        "overdue_actions": overdue,
-        "rhi": rhi,
-        "rhi_overdue": MissingEpisode.objects.filter(overdue_rhi_filter(now=now), case__status=CaseStatus.OPEN).count(),
-        "stuck": (stuck := metrics.stuck_cases(end)),
-        "frequent_missing": Case.objects.filter(status=CaseStatus.OPEN, is_frequent_missing=True).count(),
-        "reviews_overdue": Case.objects.filter(Q(status=CaseStatus.OPEN) & Q(risk_review_due__lt=today)).count(),
-    }
+    context = dashboard_figures.figures(timezone.localdate())
     # The stuck-case tiles name cases: the page view is audited like every list of children.
     audit_list_page(
         actor=request.user,
         kind="dashboard",
-        child_ids=Case.objects.filter(pk__in=[row["case_id"] for row in stuck]).values_list("child_id", flat=True),
+        child_ids=Case.objects.filter(pk__in=[row["case_id"] for row in context["stuck"]]).values_list(
+            "child_id", flat=True
+        ),
         request=request,
     )
     return render(request, "reporting/dashboard.html", context)
+
+
+@login_required
+@require_safe
+def dashboard_stuck_csv(request):
+    """Every stuck case, as of now (the page names the first few)."""
+    require_oversight(request.user)
+    today = timezone.localdate()
+    stuck = metrics.stuck_cases(services.month_bounds(today)[1])
+    stuck_table = tables.stuck_table(stuck)
+    audit_list_page(
+        actor=request.user,
+        kind="dashboard_stuck_csv",
+        child_ids=Case.objects.filter(pk__in=[row["case_id"] for row in stuck]).values_list("child_id", flat=True),
+        request=request,
+    )
+    return csv_response(f"stuck-cases-{today:%Y-%m-%d}.csv", stuck_table.headers, stuck_table.rows)
 
 
 # --- strategic action plan ------------------------------------------------------------------

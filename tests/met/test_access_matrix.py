@@ -218,6 +218,25 @@ def own_only(owner_of: dict[str, str], kind=WEB, case_role=False):
     return rule
 
 
+def reassigners(visible):
+    """Moving a person's open work (issue 20): the coordinator's, for anyone, and agency admins', for
+    their own agency's staff; 403 for every other role, 404 for a person or item they may not see."""
+
+    def rule(role, variant, method):
+        gate = _gate(role, WEB, case_role=False)
+        if gate:
+            return gate
+        if role not in (C, PA):
+            return FORBIDDEN
+        return OK if visible(role, variant) else NOT_FOUND
+
+    return rule
+
+
+def sees_work_of(role, variant):
+    return variant != "missing" and (role == C or variant in ("police_user", "police_action"))
+
+
 def staff_only(role, variant, method):
     # Django's admin is for emergencies by staff accounts; no demo account is staff.
     return LOGIN
@@ -429,6 +448,12 @@ SPECS: dict[str, Spec] = {
         seen_in(CASE_SEES, write_rule=lambda role, variant: role in OVERSIGHT), CASE_VARIANTS, "action", ("post",)
     ),
     "cases/<int:pk>/actions/new/": case_write(),
+    "open-work/": Spec(reassigners(lambda role, variant: True), methods=("get",)),
+    "people/<int:pk>/open-work/": Spec(reassigners(sees_work_of), USER_VARIANTS, "user", ("get",)),
+    "people/<int:pk>/open-work/all/": Spec(reassigners(sees_work_of), USER_VARIANTS, "user"),
+    "people/<int:pk>/open-work/<slug:kind>/<int:item_pk>/": Spec(
+        reassigners(sees_work_of), ["police_action", "health_action", "missing"], "open_work_item"
+    ),
     "places/": Spec(case_roles_only(), methods=("get",)),
     "places/new/": Spec(case_roles_only()),
     "places/<int:pk>/": Spec(seen_in(REGISTER_SEES, writes=()), ["by_coordinator", "by_school", "missing"], "place"),
@@ -456,6 +481,7 @@ SPECS: dict[str, Spec] = {
     "reports/<int:pk>/report.pdf": Spec(report_rule(), ["final", "missing"], "report", ("get",)),
     "reports/<int:pk>/tables/<slug:table>.csv": Spec(report_rule(), ["final", "missing"], "report_table", ("get",)),
     "dashboard/": Spec(oversight(), methods=("get",)),
+    "dashboard/stuck-cases.csv": Spec(oversight(), methods=("get",)),
     "plan/": Spec(oversight(), methods=("get",)),
     "plan/export.csv": Spec(oversight(), methods=("get",)),
     "plan/actions/<int:pk>/": Spec(oversight(), ["plan_action"], "plan_action"),
@@ -657,6 +683,14 @@ def build_world() -> World:
         "place": {"by_coordinator": place_c.pk, "by_school": place_s.pk},
         "person": {"by_coordinator": person_c.pk, "by_school": person_s.pk},
         "user": {"police_user": police.pk, "health_user": health.pk},
+        "open_work_item": {
+            variant: {"pk": person.pk, "kind": "action", "item_pk": item_pk}
+            for variant, person, item_pk in (
+                ("police_action", police, actions["own"].pk),
+                ("health_action", health, actions["restricted"].pk),
+                ("missing", police, MISSING_PK),
+            )
+        },
         "agency": {"police": agency("Police").pk, "health": agency("Health").pk},
         "token": pk(tokens),
         "notification": pk(notes),

@@ -286,7 +286,15 @@ def test_it_lists_stuck_cases(user):
     for action in (open_action, done_action):
         ReminderFactory(object_id=action.pk, key="2", recipient=user, created_at=at(10, 5))
 
+    # Longest at its level first.
     assert metrics.stuck_cases(NOV) == [
+        {
+            "case": escalated.reference,
+            "case_id": escalated.pk,
+            "level": "low",
+            "since": "2026-05-01",
+            "escalated_actions": True,
+        },
         {
             "case": high.reference,
             "case_id": high.pk,
@@ -300,13 +308,6 @@ def test_it_lists_stuck_cases(user):
             "level": "medium",
             "since": "2026-08-08",
             "escalated_actions": False,
-        },
-        {
-            "case": escalated.reference,
-            "case_id": escalated.pk,
-            "level": "low",
-            "since": "2026-05-01",
-            "escalated_actions": True,
         },
     ]
 

@@ -1,0 +1,54 @@
+"""A report's long lists (issue 14): the page and the PDF show the first rows and say where the rest
+are; the CSV has every row."""
+
+import csv
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from reporting import services, tables
+from reporting.models import ReportKind
+from tests.factories import CaseFactory, RiskHistoryFactory
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def report_with_three_stuck_cases(demo_data):
+    chair = demo_data["chair@example.org"]
+    for day in (3, 1, 2):
+        case = CaseFactory(opened_at=datetime(2026, 1, 1, tzinfo=LONDON), risk_level="high")
+        RiskHistoryFactory(
+            case=case, to_level="high", changed_at=datetime(2026, 3, day, tzinfo=LONDON), changed_by=chair
+        )
+    report, _ = services.report_request(actor=chair, kind=ReportKind.MACE_MONTHLY, start=date(2026, 10, 1))
+    return services.report_build(report_id=report.pk)
+
+
+def test_it_shows_the_first_rows_of_a_long_table_and_keeps_all_of_them_in_the_csv(
+    report_with_three_stuck_cases, demo_data, login, monkeypatch
+):
+    monkeypatch.setattr(tables, "ROWS_SHOWN", 2)
+    report = report_with_three_stuck_cases
+    stuck = report.data["stuck_cases"]
+    assert [c["since"] for c in stuck] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+
+    pdf_html = services.render_html(report)
+    assert stuck[0]["case"] in pdf_html and stuck[1]["case"] in pdf_html
+    assert stuck[2]["case"] not in pdf_html
+    assert "The first 2 of 3 rows; all of them are in the table’s CSV file (“stuck”)" in pdf_html
+
+    client = login(demo_data["chair@example.org"])
+    page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert stuck[2]["case"] not in page
+    assert "Download all 3 rows (CSV)" in page
+
+    rows = list(csv.reader(io.StringIO(client.get(reverse("report_csv", args=[report.pk, "stuck"])).content.decode())))
+    assert [row[0] for row in rows[1:]] == [c["case"] for c in stuck]
+
+
+def test_it_says_nothing_of_hidden_rows_when_a_table_fits(report_with_three_stuck_cases):
+    assert "rows; all of them are in" not in services.render_html(report_with_three_stuck_cases)
