@@ -52,7 +52,7 @@ from meetings.models import (
 )
 from met import demo
 from met import services as met_services
-from met.models import Agency, Role, User
+from met.models import Agency, Reminder, Role, User
 from met.workdays import add_working_days
 from riskassessment.models import Assessment, AssessmentStatus, ReviewInterval, RiskHistory, ScoreBand, ToolVersion
 from riskassessment.services import direction
@@ -428,6 +428,7 @@ class Filler:
             self._extra_concerns(cases, plans, extra)
             self._meetings(cases, plans, meeting_actions)
             self._permissions()
+            self._earlier_escalations()
             from cases.services import refresh_all_frequent_missing
 
             flagged = refresh_all_frequent_missing()
@@ -833,6 +834,37 @@ class Filler:
         Decision.objects.bulk_create(decisions, batch_size=BATCH)
         Action.objects.bulk_create(actions, batch_size=BATCH)
 
+    def _earlier_escalations(self) -> None:
+        """Actions overdue a week or more were already reminded and escalated by earlier sweeps (three
+        days ago): what a live system holds, and what puts their cases among the stuck ones. Today's
+        sweep sends only the steps that have fallen due since."""
+        from meetings import escalation
+
+        earlier = self.today - timedelta(days=3)
+        overdue = Action.objects.filter(
+            status=ActionStatus.OPEN, due_date__lte=self.today - timedelta(days=8)
+        ).select_related("owner__line_manager__line_manager", "owner_agency__senior_contact")
+        offsets = {escalation.REMINDER: 0, escalation.LEVEL_1: 1, escalation.LEVEL_2: 8}
+        rows = []
+        for action in overdue:
+            for step in escalation.steps_for(
+                due=action.due_date, today=earlier, responsible=action.owner, agency=action.owner_agency
+            ):
+                day = min(action.due_date + timedelta(days=offsets[step.key]), earlier)
+                at = datetime.combine(day, datetime.min.time(), tzinfo=self.now.tzinfo) + timedelta(hours=7)
+                rows += [
+                    Reminder(
+                        kind="action",
+                        object_type=Action._meta.label_lower,
+                        object_id=action.pk,
+                        key=step.key,
+                        recipient=recipient,
+                        created_at=at,
+                    )
+                    for recipient in step.recipients
+                ]
+        Reminder.objects.bulk_create(rows, batch_size=BATCH)
+
     def _permissions(self) -> None:
         """The guardian rows cases/services/permissions.py keeps in step, written in one statement each:
         every involved agency's group may view and change; the lead professional and the people named
@@ -883,6 +915,7 @@ class Filler:
             "group_permissions": CaseGroupObjectPermission.objects.count(),
             "user_permissions": CaseUserObjectPermission.objects.count(),
             "users": User.objects.count(),
+            "earlier_reminders": Reminder.objects.count(),
         }
 
 

@@ -525,7 +525,8 @@ def results(*, args, meta, prepared, rows, report, due, swept, load, others, tot
         f"{c['meetings']:,} meetings ({c['agenda_items']:,} agenda items), {c['concerns']:,} concerns "
         f"({c['untriaged_concerns']:,} untriaged), {c['restricted_cases']:,} restricted cases, "
         f"{c['agencies_involved']:,} agency involvements, {c['group_permissions']:,} agency and "
-        f"{c['user_permissions']:,} personal permission rows, {c['users']:,} accounts.",
+        f"{c['user_permissions']:,} personal permission rows, {c['users']:,} accounts, "
+        f"{c.get('earlier_reminders', 0):,} reminders sent by earlier sweeps.",
         f"- The police practitioner sees {prepared['facts']['police_visible_cases']:,} cases; the case page is case "
         f"{prepared['facts']['case']['id']} ({prepared['facts']['case']['episodes']} episodes, "
         f"{prepared['facts']['case']['assessments']} assessments, {prepared['facts']['case']['actions']} actions); "

@@ -2,7 +2,10 @@
 permissions exactly those the services keep, and exactly the configured number of due items.
 No timings here: the bench measures, the tests check that what it measures is right."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from bench import tasks
 from bench.fill import Volumes, fill
@@ -92,10 +95,22 @@ def test_it_prepares_exactly_the_configured_number_of_due_items_and_the_sweeps_s
     due = tasks.due_now()
     assert due["total"] == Volumes.for_children(CHILDREN).due_items
     assert due["items"]["rhis"] >= 1 and due["items"]["actions"] >= 1 and due["items"]["reviews"] >= 1
+    earlier = Reminder.objects.count()
     registry.run_sweeps()
-    assert Reminder.objects.count() == due["expected_reminders"] > 0
+    assert Reminder.objects.count() - earlier == due["expected_reminders"] > 0
     registry.run_sweeps()
-    assert Reminder.objects.count() == due["expected_reminders"]
+    assert Reminder.objects.count() - earlier == due["expected_reminders"]
+
+
+def test_it_records_the_earlier_escalations_of_long_overdue_actions_only(db):
+    fill(2_000, log=lambda message: None)
+    reminded = set(Reminder.objects.values_list("object_id", flat=True))
+    assert reminded
+    actions = Action.objects.filter(pk__in=reminded)
+    assert not actions.exclude(status=ActionStatus.OPEN).exists()
+    assert not actions.filter(due_date__gt=timezone.localdate() - timedelta(days=8)).exists()
+    # Something is left for today's sweep: the steps that fell due since.
+    assert tasks.due_now()["expected_reminders"] > 0
 
 
 def test_it_puts_a_full_agenda_on_the_next_meeting(region):
