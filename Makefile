@@ -92,7 +92,7 @@ BENCH_PORT ?= 8765
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 BENCH_DB ?= met_bench
 BENCH_ARGS = --children $(CHILDREN) --server $(BENCH_PG) --database $(BENCH_DB) --port $(BENCH_PORT) \
-	--seconds $(BENCH_SECONDS) --connections $(BENCH_CONNECTIONS) $(if $(FILL),--refill)
+	--seconds $(BENCH_SECONDS) --connections $(BENCH_CONNECTIONS) $(if $(FILL),--refill) $(if $(KEEP_GOING),--keep-going)
 # wrk, and the HarfBuzz subsetter WeasyPrint uses in production (the Dockerfile's list), from Debian.
 BENCH_DEBS := wrk libharfbuzz-subset0
 

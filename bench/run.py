@@ -397,6 +397,11 @@ def main() -> None:
         "--only", choices=["fill", "report"], help="only fill the template, or only the monthly report (bench-reports)"
     )
     parser.add_argument("--pages", help="only pages whose label contains this (case-insensitive)")
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="list pages that do not answer 200 as failed and measure the rest, rather than stop",
+    )
     args = parser.parse_args()
 
     began = time.perf_counter()
@@ -458,19 +463,25 @@ def main() -> None:
     others = busiest({os.getpid(), os.getpgid(0), server.proc.pid})
     try:
         pages = [p for p in prepared["pages"] if not args.pages or args.pages.lower() in p[1].lower()]
-        problems = []
+        problems, broken = [], {}
         for role, label, url in [(r, "empty view", prepared["empty"]) for r in prepared["sessions"]] + pages:
             status, size = check(server.base, url, prepared["sessions"][role])
             if status != 200:
                 problems.append(f"{role}: {label} {url} answered {status}")
+                broken[(role, url)] = status
             else:
                 say(f"  200 {size:>8,} B  {role}: {label}")
-        if problems:
+        if problems and (not args.keep_going or prepared["empty"] in {url for _, url in broken}):
             fail("these pages do not answer 200 with a plain request (see the log):\n  " + "\n  ".join(problems))
+        for problem in problems:
+            say(f"  ✗ {problem}: not measured (--keep-going)")
         say(
             f"Measuring {len(pages)} pages, {args.seconds} s each right after the empty view, {args.connections} connections…"
         )
         for role, label, url in pages:
+            if (role, url) in broken:
+                rows.append({"role": role, "page": label, "url": url, "broken": broken[(role, url)]})
+                continue
             session = prepared["sessions"][role]
             empty = wrk(server.base, prepared["empty"], session, seconds=args.seconds, connections=args.connections)
             page = wrk(server.base, url, session, seconds=args.seconds, connections=args.connections)
@@ -542,6 +553,9 @@ def results(*, args, meta, prepared, rows, report, due, swept, load, others, tot
         "|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|",
     ]
     for row in rows:
+        if "broken" in row:
+            lines.append(f"| {row['page']} | {row['role']} | answered {row['broken']}: not measured | | | | | | | ✗ |")
+            continue
         p = row["page_result"]
         ok = meets(p, row["ratio"])
         lines.append(
