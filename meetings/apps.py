@@ -18,3 +18,12 @@ class MeetingsConfig(AppConfig):
         extensions.register_timeline_source("meetings", case_links.timeline_items)
         extensions.register_viewer_reason("action_owner", case_links.action_owners)
         extensions.register_restriction_check("open_actions", case_links.unnamed_action_owners)
+
+        # A person's open work on the account pages, and where to reassign it (issue 20).
+        from meetings import open_work
+        from met.open_work import register_open_work
+
+        register_open_work("meetings", counts=open_work.counts, url=open_work.reassign_url, order=10)
+        registry.register_home_panel(
+            "open_work", template="meetings/reassign/home_panel.html", context=open_work.home_panel, order=35
+        )

@@ -33,3 +33,17 @@ urlpatterns = [
     path("persons/new/", views.register_create, {"kind": "person"}, name="person_create"),
     path("persons/<int:pk>/", views.register_detail, {"kind": "person"}, name="person_detail"),
 ]
+
+# Reassigning a person's open work (issue 20).
+from meetings.views import reassign  # noqa: E402
+
+urlpatterns += [
+    path("open-work/", reassign.open_work_index, name="open_work_index"),
+    path("people/<int:pk>/open-work/", reassign.open_work_page, name="open_work"),
+    path("people/<int:pk>/open-work/all/", reassign.open_work_reassign_all, name="open_work_reassign_all"),
+    path(
+        "people/<int:pk>/open-work/<slug:kind>/<int:item_pk>/",
+        reassign.open_work_reassign_item,
+        name="open_work_reassign_item",
+    ),
+]

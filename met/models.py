@@ -147,6 +147,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
+    def display_name(self) -> str:
+        """The name to show beside work they own: a leaver is marked, so nobody waits on them (issue 20)."""
+        name = self.full_name or self.email
+        return name if self.is_active else f"{name} (left)"
+
+    @property
     def roles(self) -> list[Role]:
         return [role for role in Role if getattr(self, f"is_{role.value}")]
 

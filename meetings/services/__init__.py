@@ -21,6 +21,13 @@ from meetings.services.meetings import (
     quorum_exception_record,
     statement_accept,
 )
+from meetings.services.reassign import (
+    WorkChanged,
+    action_reassign,
+    feedback_reassign,
+    lead_professional_reassign,
+    open_work_reassign,
+)
 from meetings.services.registers import disruption_record, person_create, place_create, register_link
 from meetings.services.sweeps import actions_sweep, feedback_sweep
 
@@ -28,9 +35,11 @@ __all__ = [
     "DUE_DATES",
     "MEETING_DATES",
     "SIGNED_OFF",
+    "WorkChanged",
     "action_cancel",
     "action_complete",
     "action_create",
+    "action_reassign",
     "actions_sweep",
     "addendum_add",
     "agenda_rebuild",
@@ -43,6 +52,7 @@ __all__ = [
     "feedback_create_for_meeting",
     "feedback_email_body",
     "feedback_mark_sent",
+    "feedback_reassign",
     "feedback_send_email",
     "feedback_sweep",
     "item_add",
@@ -50,8 +60,10 @@ __all__ = [
     "item_move",
     "item_remove",
     "item_restore",
+    "lead_professional_reassign",
     "meeting_create",
     "meeting_sign_off",
+    "open_work_reassign",
     "person_create",
     "place_create",
     "quorum_exception_record",

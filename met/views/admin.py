@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from met import notifications, services
+from met import notifications, open_work, services
 from met.access import agencies_visible_to, get_agency_for_admin, get_user_for_admin, users_visible_to
 from met.forms import AgencyEditForm, AgencyForm, NonWorkingDayForm, UserCreateForm, UserEditForm, UserFilterForm
 from met.models import NonWorkingDay
@@ -63,7 +63,10 @@ def user_list(request):
     elif status == "inactive":
         users = users.filter(is_active=False)
     page = Paginator(users.order_by("full_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "manage/user_list.html", {"form": form, "page": page})
+    # Open work (issue 20) for the page's accounts: a fixed number of queries, whatever the page size.
+    work = open_work.open_work_for(u.pk for u in page.object_list)
+    rows = [(u, work[u.pk]) for u in page.object_list]
+    return render(request, "manage/user_list.html", {"form": form, "page": page, "rows": rows})
 
 
 @login_required
@@ -110,8 +113,22 @@ def user_detail(request, pk: int):
     return render(
         request,
         "manage/user_detail.html",
-        {"target": target, "has_device": has_device, "may_change": may_change, "reports": reports},
+        {
+            "target": target,
+            "has_device": has_device,
+            "may_change": may_change,
+            "reports": reports,
+            **_open_work_context(request.user, target),
+        },
     )
+
+
+def _open_work_context(actor, target) -> dict:
+    """The person's open work (counted by the apps that hold it) and where the actor can reassign it."""
+    return {
+        "open_work": open_work.open_work_for([target.pk])[target.pk],
+        "reassign_url": open_work.reassign_url(actor, target),
+    }
 
 
 @login_required
@@ -144,19 +161,20 @@ def user_edit(request, pk: int):
     )
 
 
-def _account_action(request, pk: int, *, action, template: str, done: str):
+def _account_action(request, pk: int, *, action, template: str, done: str, context=None):
     """A confirm page on GET, the change on POST: nothing irreversible happens from a link."""
     _require_admin(request.user)
     target = get_user_for_admin(request.user, pk, write=True)
+    extra = context(request.user, target) if context else {}
     if request.method == "POST":
         try:
             action(actor=request.user, user=target, request=request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return render(request, template, {"target": target}, status=400)
+            return render(request, template, {"target": target, **extra}, status=400)
         messages.success(request, done.format(name=target.full_name))
         return redirect(target)
-    return render(request, template, {"target": target})
+    return render(request, template, {"target": target, **extra})
 
 
 @login_required
@@ -168,6 +186,7 @@ def user_deactivate(request, pk: int):
         action=services.user_deactivate,
         template="manage/user_deactivate.html",
         done="{name} has been deactivated and can no longer sign in.",
+        context=_open_work_context,
     )
 
 
