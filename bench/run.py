@@ -172,7 +172,8 @@ def bench_env(database_url: str, secret: str) -> dict:
         }
     )
     env.pop("DJANGO_RUNSERVER_HIDE_WARNING", None)
-    env.setdefault("MET_REQUIRE_2FA", "1")
+    # Production's two-factor rule, whatever the calling shell says (the test settings turn it off).
+    env["MET_REQUIRE_2FA"] = "1"
     return env
 
 
@@ -341,8 +342,14 @@ def busiest(exclude: set[int]) -> str:
 
 def git_commit() -> str:
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S607
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S607
-    return out.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
+    return (out.stdout.strip() or "unknown") + (f" with {len(dirty)} changed files not committed" if dirty else "")
 
 
 # --- the run -----------------------------------------------------------------------------------

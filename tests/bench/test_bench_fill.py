@@ -5,10 +5,12 @@ No timings here: the bench measures, the tests check that what it measures is ri
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from bench import tasks
 from bench.fill import Volumes, fill
+from bench.run import Postgres
 from cases.models import (
     Case,
     CaseGroupObjectPermission,
@@ -116,3 +118,27 @@ def test_it_records_the_earlier_escalations_of_long_overdue_actions_only(db):
 def test_it_puts_a_full_agenda_on_the_next_meeting(region):
     upcoming = Meeting.objects.order_by("-date").first()
     assert AgendaItem.objects.filter(meeting=upcoming).count() >= 20
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="bench/run.py moves dates with PostgreSQL's SQL")
+def test_it_keeps_the_same_due_items_when_a_kept_copy_is_used_days_later(transactional_db, time_machine):
+    """A template filled one Wednesday and used the next: every date moves forward seven days (weekly
+    meetings onto each other's dates), and the sweeps find exactly the items they found on the day."""
+    fill(CHILDREN, log=lambda message: None)
+    before = tasks.due_now()
+    episode = MissingEpisode.objects.exclude(returned_at=None).order_by("pk").first()
+    meeting_days = sorted(Meeting.objects.values_list("date", flat=True))
+    db = connection.settings_dict
+    connection.close()
+    Postgres(f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}").shift_dates(db["NAME"], 7)
+    time_machine.move_to(timezone.now() + timedelta(days=7))
+    after = tasks.due_now()
+    moved = MissingEpisode.objects.get(pk=episode.pk)
+    assert (moved.returned_at - episode.returned_at, moved.went_missing_at - episode.went_missing_at) == (
+        timedelta(days=7),
+        timedelta(days=7),
+    )
+    # Weekly meetings are unique by date: moved far ahead and back, none collides on the way.
+    assert sorted(Meeting.objects.values_list("date", flat=True)) == [d + timedelta(days=7) for d in meeting_days]
+    assert after["items"] == before["items"]
+    assert after["total"] == Volumes.for_children(CHILDREN).due_items
