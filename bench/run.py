@@ -15,6 +15,7 @@
 
 import argparse
 import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -363,8 +364,16 @@ def mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
+def fill_fingerprint() -> str:
+    """What made a template: a change to the generator fills it again rather than measure stale data."""
+    return hashlib.sha256((ROOT / "bench" / "fill.py").read_bytes()).hexdigest()
+
+
 def template(pg: Postgres, name: str, children: int, env: dict, log: Path, refill: bool) -> dict:
     meta = pg.comment(name) if pg.exists(name) else None
+    if meta and meta.get("complete") and meta.get("fill_sha256") != fill_fingerprint() and not refill:
+        say(f"Template {name}: bench/fill.py has changed since it was filled, so it is filled again.")
+        refill = True
     if meta and meta.get("complete") and not refill:
         say(f"Template {name}: filled {meta['filled_at']} in {meta['fill_seconds']:.0f} s (kept; FILL=1 to refill).")
         return meta
@@ -382,6 +391,7 @@ def template(pg: Postgres, name: str, children: int, env: dict, log: Path, refil
         "filled_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "fill_date": result["today"],
         "fill_seconds": time.perf_counter() - started,
+        "fill_sha256": fill_fingerprint(),
         "counts": result["counts"],
         "volumes": result["volumes"],
     }
