@@ -282,7 +282,8 @@ class CaseFilterForm(forms.Form):
     lead_professional = forms.ModelChoiceField(
         label="Lead professional",
         required=False,
-        queryset=User.objects.filter(is_practitioner=True),
+        # Only what the option shows: a region has hundreds of practitioners, on every list page.
+        queryset=User.objects.filter(is_practitioner=True).only("pk", "full_name", "email").order_by("full_name", "pk"),
         empty_label="Anyone",
     )
     page = forms.IntegerField(

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases import extensions
-from cases.access import cases_visible_to
+from cases.access import restrict_to_visible
 from cases.missing import episode_rhi_state, overdue_rhi_filter
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
 
@@ -15,11 +16,14 @@ def case_counts(user) -> dict:
     cached = getattr(user, "_met_case_counts", None)
     if cached is not None:
         return cached
-    visible = cases_visible_to(user)
-    counts = {
-        "open_cases": visible.filter(status=CaseStatus.OPEN).count(),
-        "high_risk_cases": visible.filter(status=CaseStatus.OPEN, risk_level=RiskLevel.HIGH).count(),
-        "overdue_rhis": MissingEpisode.objects.filter(overdue_rhi_filter(now=timezone.now()), case__in=visible).count(),
+    # Both case figures from one pass over the cases the user may see.
+    counts = restrict_to_visible(Case.objects.filter(status=CaseStatus.OPEN), user).aggregate(
+        open_cases=Count("pk"), high_risk_cases=Count("pk", filter=Q(risk_level=RiskLevel.HIGH))
+    )
+    counts |= {
+        "overdue_rhis": restrict_to_visible(
+            MissingEpisode.objects.filter(overdue_rhi_filter(now=timezone.now())), user, case_field="case"
+        ).count(),
     }
     if user.sees_all_cases:
         counts["untriaged"] = Concern.objects.filter(triaged_at__isnull=True).count()
@@ -46,9 +50,11 @@ def case_queryset():
 
 def filtered_cases(user, data: dict):
     """The case list's filters (web list, CSV export and API share them), over the cases the user may see."""
-    cases = case_queryset()
-    if not user.sees_all_cases:  # for everyone else, no join of the case table to itself
-        cases = cases.filter(pk__in=cases_visible_to(user).values("pk"))
+    return filter_cases(restrict_to_visible(case_queryset(), user), data)
+
+
+def filter_cases(cases, data: dict):
+    """The case list's filters applied to `cases` (already cut to what the user may see)."""
     if data.get("status"):
         cases = cases.filter(status=data["status"])
     if data.get("risk_level"):

@@ -1,13 +1,21 @@
-"""Charts drawn on the server (matplotlib), so the PDF needs no JavaScript."""
+"""Charts drawn on the server (matplotlib), so the PDF needs no JavaScript.
+
+Drawing one takes matplotlib most of a second of CPU, and a report's page is opened far more often
+than its figures change: each chart is kept in the cache under a hash of exactly what it plots, so
+the same figures never draw twice and changed ones (a rebuild, a re-issue) never show a stale chart.
+"""
 
 import base64
+import hashlib
 import io
+import json
 import math
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 
+from django.core.cache import cache
 from matplotlib import pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
@@ -27,7 +35,28 @@ def _data_uri(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _cached(kind: str, plotted, draw) -> str:
+    digest = hashlib.sha256(json.dumps([kind, plotted], sort_keys=True, default=str).encode()).hexdigest()
+    key = f"met:chart:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = draw()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def trend_chart(trend: list[dict]) -> str:
+    return _cached("trend", trend, lambda: _draw_trend(trend))
+
+
+def risk_chart(start: dict, end: dict) -> str:
+    return _cached("risk", [start, end], lambda: _draw_risk(start, end))
+
+
+def _draw_trend(trend: list[dict]) -> str:
     figure, axes = plt.subplots(figsize=(7, 2.8))
     months = [t["month"][2:] for t in trend]
     for key, colour in COLOURS.items():
@@ -40,7 +69,7 @@ def trend_chart(trend: list[dict]) -> str:
     return _data_uri(figure)
 
 
-def risk_chart(start: dict, end: dict) -> str:
+def _draw_risk(start: dict, end: dict) -> str:
     levels = ["none", "low", "medium", "high"]
     figure, axes = plt.subplots(figsize=(7, 2.4))
     positions = range(len(levels))

@@ -126,7 +126,11 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "submitted_at"]), models.Index(fields=["status", "confirmed_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["status", "confirmed_at"]),
+            models.Index(fields=["-created_at", "-id"], name="riskassess_newest_first"),  # the API's order
+        ]
 
     def __str__(self) -> str:
         return f"{self.tool} assessment {self.pk} on {self.case}"

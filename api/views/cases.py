@@ -18,6 +18,7 @@ from cases.access import (
     get_case_for_user,
     get_concern_for_user,
     get_episode_for_user,
+    restrict_to_visible,
 )
 from cases.duplicates import possible_duplicates
 from cases.forms import CHILD_FIELDS
@@ -102,7 +103,7 @@ class CaseViewSet(ApiViewSet):
     audit_kind = "case"
 
     def visible_queryset(self):
-        return case_queryset().filter(pk__in=cases_visible_to(self.request.user).values("pk"))
+        return restrict_to_visible(case_queryset(), self.request.user)
 
     def child_of(self, case: Case) -> int:
         return case.child_id
@@ -276,7 +277,7 @@ class MissingEpisodeViewSet(ApiViewSet):
     audit_kind = "missing_episode"
 
     def visible_queryset(self):
-        return _episode_queryset().filter(case__in=cases_visible_to(self.request.user).values("pk"))
+        return restrict_to_visible(_episode_queryset(), self.request.user, case_field="case")
 
     def child_of(self, episode: MissingEpisode) -> int:
         return episode.case.child_id

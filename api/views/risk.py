@@ -21,7 +21,7 @@ from api.exceptions import StaleWrite
 from api.filters import AssessmentFilter
 from api.views.base import ApiViewSet, acting, expected_version, remap_errors
 from api.views.cases import IF_MATCH
-from cases.access import cases_visible_to, get_case_for_user
+from cases.access import get_case_for_user, restrict_to_visible
 from met.concurrency import StaleEditError
 from riskassessment import services
 from riskassessment.access import get_assessment_for_user
@@ -119,7 +119,7 @@ class AssessmentViewSet(ApiViewSet):
     audit_kind = "assessment"
 
     def visible_queryset(self):
-        return _assessment_queryset().filter(case__in=cases_visible_to(self.request.user).values("pk"))
+        return restrict_to_visible(_assessment_queryset(), self.request.user, case_field="case")
 
     def child_of(self, assessment: Assessment) -> int:
         return assessment.case.child_id

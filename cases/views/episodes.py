@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import services
 from cases.access import (
-    cases_visible_to,
     get_case_for_user,
     get_episode_for_user,
+    restrict_to_visible,
 )
 from cases.forms import (
     MissingEpisodeEditForm,
@@ -77,7 +77,7 @@ def rhi_overdue_list(request):
     require_case_role(request.user)
     now = timezone.now()
     episodes = (
-        MissingEpisode.objects.filter(overdue_rhi_filter(now=now), case__in=cases_visible_to(request.user))
+        restrict_to_visible(MissingEpisode.objects.filter(overdue_rhi_filter(now=now)), request.user, case_field="case")
         .select_related("case__child", "case__lead_professional")
         .order_by("returned_at")
     )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from cases import selectors
 from cases.access import (
-    cases_visible_to,
+    restrict_to_visible,
 )
 from cases.forms import (
     CaseFilterForm,
@@ -121,6 +121,9 @@ def _parse_date(text: str):
     return None
 
 
+SEARCH_LIMIT = 500
+
+
 @login_required
 @require_safe
 def case_search(request):
@@ -152,11 +155,14 @@ def case_search(request):
             )
         match |= name_match
     cases = (
-        selectors.case_queryset()
-        .filter(match, pk__in=cases_visible_to(request.user).values("pk"))
+        restrict_to_visible(selectors.case_queryset(), request.user)
+        .filter(match)
         .order_by("child__last_name", "child__first_name", "-pk")
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to a limit: three letters of a common name can match thousands of children in a
+    # region, and nobody pages through those; the page asks for more of the name instead.
+    page = Paginator(cases[:SEARCH_LIMIT], PAGE_SIZE).get_page(request.GET.get("page"))
+    too_many = page.paginator.count == SEARCH_LIMIT and cases[SEARCH_LIMIT:].exists()
     # The search term itself may be a child's name: only the number of results is kept.
     audit(
         actor=request.user,
@@ -164,6 +170,8 @@ def case_search(request):
         object_type="cases.case",
         object_id="search",
         request=request,
-        detail={"results": page.paginator.count},
+        detail={"results": f"over {SEARCH_LIMIT}" if too_many else page.paginator.count},
     )
-    return render(request, "cases/search.html", {"form": form, "page": page})
+    return render(
+        request, "cases/search.html", {"form": form, "page": page, "too_many": too_many, "limit": SEARCH_LIMIT}
+    )

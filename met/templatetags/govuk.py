@@ -37,14 +37,32 @@ def field(bound_field, hint: str = "", width: str = "", label_size: str = ""):
     return {
         "f": bound_field,
         "kind": kind,
+        "options": _options(bound_field, kind),
         "input_type": input_type,
         "hint": hint or bound_field.help_text,
         "width": width or widget.attrs.get("class", "") or default_width,
         "label_size": label_size,
         "value": widget.format_value(bound_field.value()) if kind == "input" else bound_field.value(),
         "attrs": {k: v for k, v in widget.attrs.items() if k not in {"class", "maxlength"}},
-        "selected": [str(v) for v in (bound_field.value() or [])] if kind in {"checkboxes", "selectmultiple"} else [],
     }
+
+
+def _options(bound_field, kind: str) -> list[tuple]:
+    """(value, label, chosen, hint) for each choice, worked out once here: in the template each option
+    asked the form for the field's value again, which made a select of a region's few hundred people
+    the slowest part of the case list (issue 14)."""
+    if kind not in {"select", "selectmultiple", "checkboxes", "radios"}:
+        return []
+    current = bound_field.value()
+    if kind in {"checkboxes", "selectmultiple"}:
+        chosen = {str(v) for v in (current or [])}
+    else:
+        chosen = {str(current)}
+    hints = getattr(bound_field.field, "item_hints", None) or {}
+    return [
+        ("" if value is None and kind == "select" else value, label, str(value) in chosen, hints.get(value, ""))
+        for value, label in bound_field.field.choices
+    ]
 
 
 @register.inclusion_tag("includes/error_summary.html")
