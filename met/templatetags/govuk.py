@@ -54,10 +54,8 @@ def _options(bound_field, kind: str) -> list[tuple]:
     if kind not in {"select", "selectmultiple", "checkboxes", "radios"}:
         return []
     current = bound_field.value()
-    if kind in {"checkboxes", "selectmultiple"}:
-        chosen = {str(v) for v in (current or [])}
-    else:
-        chosen = {str(current)}
+    many = kind in {"checkboxes", "selectmultiple"}
+    chosen = {str(v) for v in current or []} if many else {str(current)}
     hints = getattr(bound_field.field, "item_hints", None) or {}
     return [
         ("" if value is None and kind == "select" else value, label, str(value) in chosen, hints.get(value, ""))
