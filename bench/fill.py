@@ -759,7 +759,11 @@ class Filler:
                         user=user,
                         agency_id=user.agency_id,
                         status=AttendanceStatus.PRESENT if held else AttendanceStatus.INVITED,
-                        accepted_statement_at=_at(meeting.date, now) if held else None,
+                        # The coordinator and the chair preparing next week's agenda have accepted its
+                        # confidentiality statement, so the agenda page shows them its children.
+                        accepted_statement_at=_at(meeting.date, now)
+                        if held
+                        else (now - timedelta(hours=1) if user in (self.coordinator, self.chair) else None),
                     )
                 )
             chosen = rng.sample(open_pairs, min(len(open_pairs), AGENDA_ITEMS - 2))
