@@ -416,6 +416,12 @@ def test_a_leaver_shows_as_left_on_the_case_page_until_the_work_moves(leaver, lo
     assert "Action for Jordan Demo-Manager-Police" in page
 
 
+def test_a_leaver_shows_as_left_on_the_case_list(leaver, login):
+    page = text(login(user(COORDINATOR)).get(reverse("case_list")))
+
+    assert "Police: Parker Demo-Officer (left)" in page
+
+
 def test_display_name_marks_only_a_deactivated_person(demo_data):
     assert user(POLICE).display_name == "Parker Demo-Officer"
     User.objects.filter(email=POLICE).update(is_active=False)
