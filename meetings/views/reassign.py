@@ -64,19 +64,45 @@ def _audit_work(request, work: open_work.OpenWork) -> None:
     audit_list_page(actor=request.user, kind="open_work", child_ids=[c.child_id for c in cases], request=request)
 
 
+class PersonForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label="Someone else’s work",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        help_text="Anyone still working whose actions or cases need to move, for example on a long absence.",
+        error_messages={
+            "required": "Choose whose work to see.",
+            "invalid_choice": "Choose one of the people listed.",
+        },
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            work_owners_visible_to(actor).filter(is_active=True).order_by("agency__short_name", "full_name", "pk")
+        )
+        self.fields["person"].label_from_instance = lambda u: f"{u.full_name} ({u.agency.short_name})"
+
+
 @login_required
 @require_safe
 def open_work_index(request):
-    """People who have left and still own open work: the coordinator's across agencies, an agency admin's in theirs."""
+    """People who have left and still own open work: the coordinator's across agencies, an agency
+    admin's in theirs; and a way to any other person's work (?person=)."""
     if not may_reassign_work(request.user):
         raise PermissionDenied("Only the MET coordinator and agency admins reassign work.")
+    form = PersonForm(request.GET if "person" in request.GET else None, actor=request.user)
+    if form.is_bound and form.is_valid():
+        return redirect("open_work", pk=form.cleaned_data["person"].pk)
     leavers = work_owners_visible_to(request.user).filter(is_active=False)
     found = open_work.counts(leavers.values("pk"))
     people = [
         (person, found[person.pk])
         for person in User.objects.filter(pk__in=list(found)).select_related("agency").order_by("full_name", "pk")
     ]
-    return render(request, TEMPLATES + "index.html", {"people": people})
+    return render(
+        request, TEMPLATES + "index.html", {"people": people, "form": form}, status=400 if form.errors else 200
+    )
 
 
 def _render_work(request, owner: User, *, form=None, status: int = 200):

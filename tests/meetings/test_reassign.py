@@ -400,6 +400,19 @@ def test_the_index_lists_leavers_with_open_work_and_says_when_there_are_none(lea
     assert "Nobody who has left still owns open work" in empty
 
 
+def test_the_index_leads_to_any_working_persons_work_within_what_the_admin_manages(leaver, login):
+    manager = user(POLICE_MANAGER)
+    url = reverse("open_work_index")
+
+    response = login(user(COORDINATOR)).get(url, {"person": user(HEALTH).pk})
+    assert (response.status_code, response["Location"]) == (302, reverse("open_work", args=[user(HEALTH).pk]))
+    assert login(user(POLICE_ADMIN)).get(url, {"person": manager.pk}).status_code == 302
+    for person in (user(HEALTH).pk, "x", ""):
+        refused = login(user(POLICE_ADMIN)).get(url, {"person": person})
+        assert refused.status_code == 400
+        assert "There is a problem" in text(refused)
+
+
 def test_a_leaver_shows_as_left_on_the_case_page_until_the_work_moves(leaver, login):
     client = login(user(COORDINATOR))
     page = text(client.get(leaver["led"].get_absolute_url()))
