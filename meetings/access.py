@@ -2,7 +2,10 @@
 
 - Coordinators and chairs see every meeting; an attendee sees the meetings they are invited to.
 - The agenda's child details are shown only after the viewer accepted the meeting's
-  confidentiality statement; the coordinator and the chair of the meeting need not.
+  confidentiality statement: everyone, the coordinator and the chair included (seed 000).
+- A professional invited for chosen items only (AttendanceScope.ITEMS) sees those items and nothing
+  else of the meeting's children: not on the agenda page, the item pages, the pack, the minutes or the
+  API, and not in any count.
 - An action is seen by whoever can see its case, and by its owner unless the case is restricted and
   they are not named on it.
 - A place or person of concern is seen by coordinators and chairs, by whoever recorded it, and by
@@ -14,7 +17,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.access import cases_visible_to
-from meetings.models import Action, AgendaItem, Attendance, Feedback, Meeting, PersonOfConcern, PlaceOfConcern
+from meetings.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    AttendanceScope,
+    Feedback,
+    Guest,
+    ItemInvitation,
+    Meeting,
+    PersonOfConcern,
+    PlaceOfConcern,
+)
 from met.access import require_case_role
 
 
@@ -38,8 +52,6 @@ def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
 
 
 def may_see_child_details(user, meeting: Meeting) -> bool:
-    if user.is_coordinator or meeting.chair_id == user.pk:
-        return True
     return Attendance.objects.filter(meeting=meeting, user=user, accepted_statement_at__isnull=False).exists()
 
 
@@ -50,17 +62,40 @@ def require_child_details(user, meeting: Meeting) -> None:
         )
 
 
+def invited_item_ids(user, meeting_ids) -> dict[int, set[int]]:
+    """For the meetings where the user is invited for chosen items only: meeting id -> those items' ids."""
+    limited = list(
+        Attendance.objects.filter(user=user, meeting_id__in=meeting_ids, scope=AttendanceScope.ITEMS).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    result: dict[int, set[int]] = {pk: set() for pk in limited}
+    if limited:
+        for meeting_id, item_id in ItemInvitation.objects.filter(
+            user=user, item__meeting_id__in=limited, withdrawn_at__isnull=True
+        ).values_list("item__meeting_id", "item_id"):
+            result[meeting_id].add(item_id)
+    return result
+
+
 def visible_items(user, items):
     """Agenda items the viewer may see. Sharing about every child on the agenda is what MEOG is for
-    (under the confidentiality statement), but a restricted case stays hidden from anyone not named on it."""
+    (under the confidentiality statement), but a restricted case stays hidden from anyone not named on
+    it, and someone invited for chosen items sees only those."""
     items = list(items)
-    if user.sees_all_cases:
+    if user.sees_all_cases or not items:
         return items
     restricted = {i.case_id for i in items if i.case_id and i.case.is_restricted}
     visible = (
         set(cases_visible_to(user).filter(pk__in=restricted).values_list("pk", flat=True)) if restricted else set()
     )
-    return [i for i in items if i.case_id not in restricted or i.case_id in visible]
+    invited = invited_item_ids(user, {i.meeting_id for i in items})
+    return [
+        i
+        for i in items
+        if (i.case_id not in restricted or i.case_id in visible)
+        and (i.meeting_id not in invited or i.pk in invited[i.meeting_id])
+    ]
 
 
 def get_item_for_user(user, meeting: Meeting, item_pk: int, *, queryset: QuerySet | None = None) -> AgendaItem:
@@ -73,6 +108,16 @@ def get_item_for_user(user, meeting: Meeting, item_pk: int, *, queryset: QuerySe
     if not visible_items(user, [item]):
         raise Http404("No such agenda item.")
     return item
+
+
+def get_guest_for_user(user, meeting: Meeting, guest_pk: int) -> Guest:
+    """Guests are recorded by those who run the meeting: 403 for attendees, 404 for another meeting's."""
+    if not user.sees_all_cases:
+        raise PermissionDenied("Only the MET coordinator and chairs record guests.")
+    try:
+        return meeting.guests.get(pk=guest_pk)
+    except Guest.DoesNotExist:
+        raise Http404("No such guest.") from None
 
 
 def get_feedback_for_user(user, meeting: Meeting, feedback_pk: int, *, write: bool = False) -> Feedback:

@@ -102,8 +102,7 @@ def new_concerns(meeting: Meeting, since: datetime) -> list[Candidate]:
             f"new {concern.category.name.lower()} concern from {concern.source_agency.short_name} on {_d(concern.logged_at)}{waiting}"
         )
     return [
-        Candidate(Section.NEW_CONCERNS, "; ".join(reasons), case_id=case_id)
-        for case_id, reasons in by_case.items()
+        Candidate(Section.NEW_CONCERNS, "; ".join(reasons), case_id=case_id) for case_id, reasons in by_case.items()
     ]
 
 
@@ -123,10 +122,7 @@ def risk_changes(meeting: Meeting, since: datetime) -> list[Candidate]:
         reasons.setdefault(assessment.case_id, []).append(
             f"SERAF submitted {_d(assessment.submitted_at)}, awaiting confirmation (suggests {assessment.get_suggested_level_display().lower()})"
         )
-    return [
-        Candidate(Section.RISK_CHANGES, "; ".join(r), case_id=case_id)
-        for case_id, r in reasons.items()
-    ]
+    return [Candidate(Section.RISK_CHANGES, "; ".join(r), case_id=case_id) for case_id, r in reasons.items()]
 
 
 def high_risk(meeting: Meeting, since: datetime) -> list[Candidate]:
@@ -366,3 +362,32 @@ def build(meeting: Meeting) -> dict[str, int]:
     reorder(meeting, ranks)
     Meeting.objects.filter(pk=meeting.pk).update(agenda_built_at=timezone.now())
     return {"added": added, "updated": updated}
+
+
+# --- the running order ---------------------------------------------------------------------------
+
+# An estimate of the time one item takes, to place items without a slot between those with one.
+ITEM_MINUTES = 5
+
+
+def running_order(items, starts_at: time) -> list[tuple[time, AgendaItem]]:
+    """The order the meeting takes its items in, with the time each starts: items with a time slot at
+    their slot (invited professionals are waiting for them), the others in agenda order in between,
+    each taking about ITEM_MINUTES. An item without a slot is taken only if it ends by the next slot,
+    so a slotted item never waits for one; two slotted items at once are taken one after the other."""
+    day = date(2000, 1, 1)
+    at = datetime.combine(day, starts_at)
+    step = timedelta(minutes=ITEM_MINUTES)
+    timed = sorted((i for i in items if i.slot is not None), key=lambda i: (i.slot, i.section, i.order, i.pk))
+    untimed = [i for i in items if i.slot is None]
+    result: list[tuple[time, AgendaItem]] = []
+    while timed or untimed:
+        next_slot = datetime.combine(day, timed[0].slot) if timed else None
+        if untimed and (next_slot is None or at + step <= next_slot):
+            item = untimed.pop(0)
+        else:
+            item = timed.pop(0)
+            at = max(at, next_slot)
+        result.append((at.time(), item))
+        at += step
+    return result

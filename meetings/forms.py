@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from cases.forms import DATE_FORMATS, DateInput
 from cases.models import ClosureReason
-from meetings.models import AttendanceStatus, FeedbackMethod, PersonOfConcern, PlaceOfConcern, Section
+from meetings.models import FeedbackMethod, PersonOfConcern, PlaceOfConcern, Section
 from meetings.services import DUE_DATES, MEETING_DATES
 from met import dates
 from met.models import Agency, User
@@ -53,16 +53,6 @@ class MeetingForm(forms.Form):
         assume_scheme="https",
         error_messages={"invalid": "Enter a full web address, starting https://"},
     )
-
-
-class AttendanceForm(forms.Form):
-    user = _people(User.objects.filter(CASE_ROLE, is_active=True).select_related("agency"))
-    status = forms.ChoiceField(choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].label = "Person"
-        self.fields["user"].empty_label = "Choose a person"
 
 
 class AddItemForm(forms.Form):
@@ -247,3 +237,82 @@ class FeedbackSentForm(forms.Form):
         error_messages={"required": "Choose how the feedback was given."},
     )
     note = forms.CharField(required=False, max_length=2000)
+
+
+# --- attendance, guests and invitations (issue 20) ----------------------------------------------------
+
+NEW_GUEST_ROWS = 3
+
+
+class InviteForm(forms.Form):
+    """Invite one person, with an account or as a guest, to chosen items at a time slot."""
+
+    who = forms.ChoiceField(
+        label="Who are you inviting?",
+        choices=[("user", "Someone with a MET Hub account"), ("guest", "A guest without an account")],
+        widget=forms.RadioSelect,
+        initial="user",
+        error_messages={"required": "Choose who you are inviting."},
+    )
+    user = _people()
+    guest = forms.ModelChoiceField(queryset=None, required=False, empty_label="A new guest (enter below)")
+    guest_name = forms.CharField(label="New guest's name", required=False, max_length=200)
+    guest_organisation = forms.CharField(label="Organisation", required=False, max_length=200)
+    guest_role = forms.CharField(label="Role", required=False, max_length=200)
+    items = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Items",
+        error_messages={
+            "required": "Choose at least one item to invite them to.",
+            "invalid_choice": "Choose items that are on this meeting's agenda.",
+            "invalid_pk_value": "Choose items that are on this meeting's agenda.",
+        },
+    )
+    slot = forms.TimeField(
+        label="Time slot",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": "Enter the time they should join, like 10:30.",
+            "invalid": "Enter a time like 10:30.",
+        },
+    )
+
+    def __init__(self, *args, meeting, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].required = False
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, is_practitioner=True, is_coordinator=False, is_chair=False)
+            .exclude(attendances__meeting=meeting, attendances__scope="meeting")
+            .select_related("agency")
+            .order_by("agency__name", "full_name")
+        )
+        self.fields["user"].empty_label = "Choose a person"
+        self.fields["user"].error_messages["invalid_choice"] = (
+            "Choose a practitioner: coordinators, chairs and people attending the whole meeting already see every item."
+        )
+        self.fields["guest"].queryset = meeting.guests.filter(scope="items")
+        self.fields["items"].queryset = meeting.items.filter(pk__in=[i.pk for i in items])
+        self.fields["items"].label_from_instance = lambda i: (
+            f"{i.subject_label} ({i.get_section_display().lower()}"
+            + (f", now at {i.slot:%H:%M}" if i.slot else "")
+            + ")"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("who") == "user" and not data.get("user"):
+            self.add_error("user", "Choose the person to invite.")
+        if data.get("who") == "guest" and not data.get("guest"):
+            if not (data.get("guest_name") or "").strip():
+                self.add_error("guest_name", "Enter the guest's name, or choose a guest already added.")
+            if not (data.get("guest_organisation") or "").strip():
+                self.add_error("guest_organisation", "Enter the organisation the guest is from.")
+        return data
+
+
+class GuestStatementForm(forms.Form):
+    accept = forms.BooleanField(
+        label="I have read the confidentiality statement and I accept it",
+        error_messages={"required": "Tick the box to accept the statement, or hand the device back."},
+    )

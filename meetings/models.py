@@ -66,12 +66,27 @@ class AttendanceStatus(models.TextChoices):
     INVITED = "invited", "Invited"
 
 
+class AttendanceScope(models.TextChoices):
+    """The core panel attends the whole meeting; a professional working with a child is invited for that
+    child's item only, at a time slot, and sees nothing else of the meeting's children."""
+
+    MEETING = "meeting", "The whole meeting"
+    ITEMS = "items", "Their invited items only"
+
+
+class StatementMethod(models.TextChoices):
+    ACCOUNT = "account", "Accepted in MET Hub"
+    ON_DEVICE = "on_device", "Accepted on the coordinator's device"
+    SIGNED = "signed", "Signed the paper statement"
+
+
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
     # The agency they represented that day, kept even if they later move agency.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED)
+    scope = models.CharField(max_length=10, choices=AttendanceScope.choices, default=AttendanceScope.MEETING)
     accepted_statement_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -80,6 +95,32 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.meeting}"
+
+
+class Guest(models.Model):
+    """A meeting attendee without an account (DESIGN §2): a housing or placement provider, a Street
+    Pastor... recorded in the minutes. They cannot sign in, so they accept the confidentiality statement
+    on the coordinator's device, or the coordinator records that they signed the paper one."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED)
+    scope = models.CharField(max_length=10, choices=AttendanceScope.choices, default=AttendanceScope.MEETING)
+    accepted_statement_at = models.DateTimeField(null=True, blank=True)
+    statement_method = models.CharField(max_length=20, choices=StatementMethod.choices, blank=True)
+    statement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
 
 
 class Section(models.IntegerChoices):
@@ -118,6 +159,8 @@ class AgendaItem(models.Model):
     manual_section = models.PositiveSmallIntegerField(choices=Section.choices, null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
     order_pinned = models.BooleanField(default=False)
+    # When the professionals invited for this item join (issue 20): the running order keeps to it.
+    slot = models.TimeField("time slot", null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -158,6 +201,47 @@ class AgendaItem(models.Model):
     @property
     def is_manual(self) -> bool:
         return self.added_by_id is not None
+
+
+class ItemInvitation(models.Model):
+    """A professional (with an account, or a guest) invited to one agenda item: they see, accept the
+    statement for and get in their pack only the items they are invited to. Withdrawn, never deleted."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="item_invitations"
+    )
+    guest = models.ForeignKey(Guest, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, guest__isnull=True) | Q(user__isnull=True, guest__isnull=False),
+                name="meetings_invitation_of_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "user"], condition=Q(user__isnull=False), name="meetings_invite_user_once"
+            ),
+            models.UniqueConstraint(
+                fields=["item", "guest"], condition=Q(guest__isnull=False), name="meetings_invite_guest_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.item_id}"
+
+    @property
+    def invitee_label(self) -> str:
+        if self.user_id:
+            return f"{self.user.full_name} ({self.user.agency.short_name})"
+        return f"{self.guest.name} ({self.guest.organisation})"
 
 
 class DecisionKind(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from meetings.access import visible_items
-from meetings.models import AgendaItem, Decision, Meeting, Section
+from meetings.models import AgendaItem, Decision, ItemInvitation, Meeting, Section
 
 
 def item_queryset():
@@ -17,7 +17,17 @@ def agenda_sections(meeting: Meeting, user):
         user,
         item_queryset()
         .filter(meeting=meeting)
-        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("pk")), "actions__owner"),
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
+            "actions__owner",
+            Prefetch(
+                "invitations",
+                queryset=ItemInvitation.objects.filter(withdrawn_at__isnull=True).select_related(
+                    "user__agency", "guest"
+                ),
+                to_attr="live_invitations",
+            ),
+        ),
     )
     # Every section, in DESIGN §5's order, even when empty: the contents list shows each with its count.
     sections = [(section, [i for i in items if i.section == section.value and not i.removed_at]) for section in Section]

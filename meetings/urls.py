@@ -9,6 +9,13 @@ urlpatterns = [
     path("meetings/<int:pk>/accept/", views.meeting_accept, name="meeting_accept"),
     path("meetings/<int:pk>/rebuild/", views.meeting_rebuild, name="meeting_rebuild"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/guests/<int:guest_pk>/statement/", views.guest_statement, name="meeting_guest_statement"),
+    path("meetings/<int:pk>/invite/", views.meeting_invite, name="meeting_invite"),
+    path(
+        "meetings/<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        views.invitation_withdraw,
+        name="meeting_invitation_withdraw",
+    ),
     path("meetings/<int:pk>/quorum-exception/", views.meeting_quorum_exception, name="meeting_quorum_exception"),
     path("meetings/<int:pk>/sign-off/", views.meeting_sign_off, name="meeting_sign_off"),
     path("meetings/<int:pk>/addenda/", views.meeting_addendum, name="meeting_addendum"),

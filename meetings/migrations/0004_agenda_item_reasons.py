@@ -26,9 +26,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(blank=True, choices=SECTIONS, null=True),
         ),
         migrations.AddField(model_name="agendaitem", name="order_pinned", field=models.BooleanField(default=False)),
-        migrations.AddField(
-            model_name="agendaitem", name="reasons", field=models.JSONField(blank=True, default=list)
-        ),
+        migrations.AddField(model_name="agendaitem", name="reasons", field=models.JSONField(blank=True, default=list)),
         migrations.AlterField(
             model_name="agendaitem",
             name="reason",

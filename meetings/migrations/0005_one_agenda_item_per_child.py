@@ -39,9 +39,15 @@ def merge(apps, schema_editor):
     AuditEvent = apps.get_model("met", "AuditEvent")
     groups = {}
     for item in AgendaItem.objects.order_by("meeting_id", "section", "order", "pk"):
-        subject = ("case", item.case_id) if item.case_id else ("place", item.place_id) if item.place_id else (
-            "person",
-            item.person_id,
+        subject = (
+            ("case", item.case_id)
+            if item.case_id
+            else ("place", item.place_id)
+            if item.place_id
+            else (
+                "person",
+                item.person_id,
+            )
         )
         groups.setdefault((item.meeting_id, subject), []).append(item)
     for items in groups.values():

@@ -4,6 +4,7 @@ Split by entity; every name is still importable from here."""
 
 from meetings.services._shared import DUE_DATES, MEETING_DATES, SIGNED_OFF
 from meetings.services.actions import action_cancel, action_complete, action_create
+from meetings.services.attendance import CHANGED_MEANWHILE, attendance_record, guest_add, guest_statement_accept
 from meetings.services.decisions import decision_close_case, decision_confirm_risk, decision_other, decision_referral
 from meetings.services.feedback import (
     feedback_create_for_meeting,
@@ -11,6 +12,7 @@ from meetings.services.feedback import (
     feedback_mark_sent,
     feedback_send_email,
 )
+from meetings.services.invitations import invitation_withdraw, item_invite
 from meetings.services.items import item_add, item_discussion_save, item_move, item_remove, item_restore
 from meetings.services.meetings import (
     addendum_add,
@@ -32,6 +34,7 @@ from meetings.services.registers import disruption_record, person_create, place_
 from meetings.services.sweeps import actions_sweep, feedback_sweep
 
 __all__ = [
+    "CHANGED_MEANWHILE",
     "DUE_DATES",
     "MEETING_DATES",
     "SIGNED_OFF",
@@ -43,6 +46,7 @@ __all__ = [
     "actions_sweep",
     "addendum_add",
     "agenda_rebuild",
+    "attendance_record",
     "attendance_set",
     "decision_close_case",
     "decision_confirm_risk",
@@ -55,8 +59,12 @@ __all__ = [
     "feedback_reassign",
     "feedback_send_email",
     "feedback_sweep",
+    "guest_add",
+    "guest_statement_accept",
+    "invitation_withdraw",
     "item_add",
     "item_discussion_save",
+    "item_invite",
     "item_move",
     "item_remove",
     "item_restore",

@@ -11,7 +11,9 @@ from meetings import agenda
 from meetings.models import (
     Addendum,
     Attendance,
+    AttendanceScope,
     AttendanceStatus,
+    ItemInvitation,
     Meeting,
     MeetingStatus,
 )
@@ -88,14 +90,25 @@ def attendance_set(
 
 @transaction.atomic
 def statement_accept(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> Attendance:
-    """Only the attendee themself accepts the confidentiality statement; the time is recorded."""
+    """Only the person themself accepts the confidentiality statement; the time is recorded. Everyone
+    who sees the children accepts it, the coordinator and chairs included: one of them not yet on the
+    attendance list is put on it (as invited), so the record shows who saw the agenda."""
     attendance = Attendance.objects.select_for_update().filter(meeting=meeting, user=actor).first()
     if attendance is None:
-        raise PermissionDenied("You are not on this meeting's attendance list. Ask the coordinator to add you.")
+        if not actor.sees_all_cases:
+            raise PermissionDenied("You are not on this meeting's attendance list. Ask the coordinator to add you.")
+        attendance = Attendance.objects.create(meeting=meeting, user=actor, agency=actor.agency)
     if attendance.accepted_statement_at is None:
         attendance.accepted_statement_at = timezone.now()
         attendance.save(update_fields=["accepted_statement_at"])
-        _audit(actor, "meeting.accept_statement", meeting, request)
+        detail = {"scope": attendance.scope}
+        if attendance.scope == AttendanceScope.ITEMS:
+            detail["items"] = sorted(
+                ItemInvitation.objects.filter(user=actor, item__meeting=meeting, withdrawn_at__isnull=True).values_list(
+                    "item_id", flat=True
+                )
+            )
+        _audit(actor, "meeting.accept_statement", meeting, request, detail=detail)
     return attendance
 
 

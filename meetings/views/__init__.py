@@ -10,12 +10,12 @@ from meetings.views.actions import (
     case_action_create,
     my_actions,
 )
+from meetings.views.attendance import guest_statement, invitation_withdraw, meeting_attendance, meeting_invite
 from meetings.views.feedback import feedback_record
 from meetings.views.items import ITEM_FORMS, item_add, item_detail, item_move, item_remove, item_restore
 from meetings.views.meetings import (
     meeting_accept,
     meeting_addendum,
-    meeting_attendance,
     meeting_create,
     meeting_detail,
     meeting_list,
@@ -35,6 +35,8 @@ __all__ = [
     "agency_actions",
     "case_action_create",
     "feedback_record",
+    "guest_statement",
+    "invitation_withdraw",
     "item_add",
     "item_detail",
     "item_move",
@@ -45,6 +47,7 @@ __all__ = [
     "meeting_attendance",
     "meeting_create",
     "meeting_detail",
+    "meeting_invite",
     "meeting_list",
     "meeting_minutes_pdf",
     "meeting_pack_pdf",

@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_visible_to, get_case_for_user
-from meetings import quorum, selectors, services
+from meetings import agenda, quorum, selectors, services
 from meetings.access import (
     get_item_for_user,
     get_meeting_for_user,
     require_child_details,
+    visible_items,
 )
 from meetings.forms import (
     ActionForm,
@@ -144,8 +145,8 @@ def item_detail(request, pk: int, item_pk: int):
     """Running the meeting, one item at a time: discussion, decisions and new actions."""
     require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
-    require_child_details(request.user, meeting)
     item = get_item_for_user(request.user, meeting, item_pk, queryset=selectors.item_queryset())
+    require_child_details(request.user, meeting)
     which = request.POST.get("form") if request.method == "POST" else None
     if request.method == "POST":
         if not request.user.sees_all_cases:
@@ -197,9 +198,12 @@ def item_detail(request, pk: int, item_pk: int):
                 return redirect("meeting_item", pk=meeting.pk, item_pk=item.pk)
     if item.case_id:
         audit(actor=request.user, action="meeting.view_item", obj=item, child_id=item.case.child_id, request=request)
-    siblings = list(
-        meeting.items.filter(removed_at__isnull=True).order_by("section", "order", "pk").values_list("pk", flat=True)
+    # Previous and next follow the running order, among the items this viewer may see.
+    live = visible_items(
+        request.user,
+        meeting.items.filter(removed_at__isnull=True).select_related("case").order_by("section", "order", "pk"),
     )
+    siblings = [i.pk for _, i in agenda.running_order(live, meeting.starts_at)]
     index = siblings.index(item.pk) if item.pk in siblings else -1
     context = {
         "meeting": meeting,
@@ -207,6 +211,7 @@ def item_detail(request, pk: int, item_pk: int):
         "forms": forms_,
         "decisions": item.decisions.select_related("recorded_by"),
         "actions": item.actions.select_related("owner", "owner_agency"),
+        "invitations": item.invitations.filter(withdrawn_at__isnull=True).select_related("user__agency", "guest"),
         "may_confirm": quorum.may_confirm_risk(meeting),
         "can_run": request.user.sees_all_cases and not meeting.is_signed_off,
         "previous_pk": siblings[index - 1] if index > 0 else None,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from meetings import quorum, selectors, services
+from meetings import agenda, quorum, selectors, services
 from meetings.access import (
     get_meeting_for_user,
     may_see_child_details,
@@ -16,11 +16,11 @@ from meetings.access import (
 )
 from meetings.forms import (
     AddendumForm,
-    AttendanceForm,
     FeedbackSentForm,
     MeetingForm,
     QuorumExceptionForm,
 )
+from meetings.models import AttendanceScope, ItemInvitation
 from meetings.views._shared import _audit_children
 from met.access import require_case_role
 from met.views.editing import apply_service_error
@@ -65,15 +65,28 @@ def meeting_detail(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     attendances = list(meeting.attendances.select_related("user", "agency"))
     mine = next((a for a in attendances if a.user_id == request.user.pk), None)
+    guests = list(meeting.guests.all())
     present_kinds = quorum.present_kinds(attendances)
     context = {
         "meeting": meeting,
         "attendances": attendances,
+        "guests": guests,
         "mine": mine,
+        # Someone invited for chosen items learns only when and how many before accepting the statement.
+        "my_slots": sorted(
+            {
+                i.item.slot
+                for i in ItemInvitation.objects.filter(
+                    user=request.user, item__meeting=meeting, withdrawn_at__isnull=True
+                ).select_related("item")
+                if i.item.slot
+            }
+        )
+        if mine and mine.scope == AttendanceScope.ITEMS
+        else [],
         "missing_statutory": quorum.missing_statutory(present_kinds),
         "may_confirm": quorum.may_confirm_risk(meeting),
         "can_run": request.user.sees_all_cases and not meeting.is_signed_off,
-        "attendance_form": AttendanceForm(),
         "quorum_form": QuorumExceptionForm(),
         "addendum_form": AddendumForm(),
         "show_children": may_see_child_details(request.user, meeting),
@@ -84,7 +97,17 @@ def meeting_detail(request, pk: int):
         context["feedback_form"] = FeedbackSentForm()
     if context["show_children"]:
         items, sections, removed = selectors.agenda_sections(meeting, request.user)
-        context.update(sections=sections, removed=removed, item_count=len(items) - len(removed))
+        live = [i for i in items if not i.removed_at]
+        context.update(
+            sections=sections,
+            removed=removed,
+            item_count=len(live),
+            running_order=agenda.running_order(
+                sorted(live, key=lambda i: (i.section, i.order, i.pk)), meeting.starts_at
+            )
+            if any(i.slot for i in live)
+            else [],
+        )
         _audit_children(request, meeting, items, "meeting.view_agenda")
     return render(request, "meetings/meeting_detail.html", context)
 
@@ -110,23 +133,6 @@ def meeting_rebuild(request, pk: int):
         request,
         f"Agenda brought up to date: {result['added']} new item{'s' if result['added'] != 1 else ''}, {result['updated']} updated. Your own changes are kept.",
     )
-    return redirect(meeting)
-
-
-@login_required
-@require_POST
-def meeting_attendance(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
-    form = AttendanceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.attendance_set(actor=request.user, meeting=meeting, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(meeting)
-        messages.success(request, f"Attendance recorded for {form.cleaned_data['user'].full_name}.")
-        return redirect(meeting)
-    messages.error(request, "Choose a person and whether they are present.")
     return redirect(meeting)
 
 

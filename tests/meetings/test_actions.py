@@ -103,6 +103,8 @@ def world(demo_data):
     meeting = services.meeting_create(actor=coordinator, date=TODAY, starts_at=time(10, 0), chair=user(CHAIR))
     for email in (COORDINATOR, CHAIR, HEALTH):
         services.attendance_set(actor=coordinator, meeting=meeting, user=user(email), status=AttendanceStatus.PRESENT)
+    for email in (COORDINATOR, CHAIR):  # everyone who sees the children accepts the statement
+        services.statement_accept(actor=user(email), meeting=meeting)
     item = AgendaItem.objects.get(meeting=meeting, case=case, section=Section.NEW_CONCERNS)
     return SimpleNamespace(case=case, meeting=meeting, item=item)
 

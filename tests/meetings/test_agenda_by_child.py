@@ -182,6 +182,7 @@ def test_it_shows_a_contents_list_with_each_sections_count(people, previous_meet
     overdue_action(people, previous_meeting, b, 3)
     meeting = new_meeting(people)
     agenda.build(meeting)
+    services.statement_accept(actor=coordinator, meeting=meeting)
     page = login(coordinator).get(meeting.get_absolute_url()).content.decode()
     assert 'href="#section-3">3. High-risk cases</a> <span class="govuk-body-s">(1 item)</span>' in page
     assert 'href="#section-6">6. Actions from previous meetings</a> <span class="govuk-body-s">(1 item)</span>' in page

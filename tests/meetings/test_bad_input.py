@@ -131,6 +131,8 @@ def world(demo_data):
     coordinator, chair = user(COORDINATOR), user(CHAIR)
     case = make_case(agencies=("CSC", "Police", "Health"))
     meeting = services.meeting_create(actor=coordinator, date=TODAY, starts_at=time(10, 0), chair=chair)
+    for person in (coordinator, chair):  # everyone who sees the children accepts the statement
+        services.statement_accept(actor=person, meeting=meeting)
     item = services.item_add(actor=coordinator, meeting=meeting, section=Section.HIGH_RISK, case=case, reason="x")
     return SimpleNamespace(case=case, meeting=meeting, item=item)
 
@@ -443,7 +445,7 @@ AFTER_SIGN_OFF = {
     "close": lambda w: (item_url(w), {"form": "close", "reason": "risk_reduced"}),
     "attendance": lambda w: (
         reverse("meeting_attendance", args=[w.meeting.pk]),
-        {"user": user(SCHOOL).pk, "status": "present"},
+        {f"person-{user(SCHOOL).pk}": "present", "version": Meeting.objects.get(pk=w.meeting.pk).version},
     ),
     "item remove": lambda w: (reverse("meeting_item_remove", args=[w.meeting.pk, w.item.pk]), {"reason": "late"}),
     "item restore": lambda w: (
@@ -523,7 +525,9 @@ def test_it_refuses_to_accept_the_statement_for_another_person(world):
     response = client_for(POLICE).post(reverse("meeting_accept", args=[world.meeting.pk]), {"user": user(HEALTH).pk})
     assert response.status_code == 403
     assert "You can only accept the confidentiality statement for yourself." in text(response)
-    assert not Attendance.objects.filter(meeting=world.meeting, accepted_statement_at__isnull=False).exists()
+    assert not Attendance.objects.filter(
+        meeting=world.meeting, user__email__in=[POLICE, HEALTH], accepted_statement_at__isnull=False
+    ).exists()
 
 
 def test_it_accepts_the_statement_when_the_form_names_the_person_themself(world):
@@ -531,25 +535,27 @@ def test_it_accepts_the_statement_when_the_form_names_the_person_themself(world)
     response = client_for(POLICE).post(reverse("meeting_accept", args=[world.meeting.pk]), {"user": user(POLICE).pk})
     assert response.status_code == 302
     accepted = Attendance.objects.filter(meeting=world.meeting, accepted_statement_at__isnull=False)
-    assert list(accepted.values_list("user__email", flat=True)) == [POLICE]
+    assert sorted(accepted.values_list("user__email", flat=True)) == sorted([POLICE, COORDINATOR, CHAIR])
 
 
-def test_it_refuses_the_statement_from_someone_not_on_the_attendance_list(world):
-    """The coordinator sees every meeting, but is not on the list of one the chair scheduled."""
+def test_it_puts_a_coordinator_not_on_the_list_on_it_when_they_accept_the_statement(world):
+    """The coordinator sees every meeting, but is not on the list of one the chair scheduled: seeing its
+    children needs the statement all the same, and the record then shows they saw them."""
     meeting = services.meeting_create(
         actor=user(CHAIR), date=TODAY + timedelta(days=7), starts_at=time(10, 0), chair=user(CHAIR)
     )
-    response = client_for(COORDINATOR).post(reverse("meeting_accept", args=[meeting.pk]))
-    assert response.status_code == 403
-    assert "You are not on this meeting's attendance list." in text(response)
-    assert not Attendance.objects.filter(meeting=meeting, user__email=COORDINATOR).exists()
+    client = client_for(COORDINATOR)
+    assert "I accept the confidentiality statement" in text(client.get(meeting.get_absolute_url()))
+    assert client.post(reverse("meeting_accept", args=[meeting.pk])).status_code == 302
+    attendance = Attendance.objects.get(meeting=meeting, user__email=COORDINATOR)
+    assert (attendance.status, attendance.accepted_statement_at is not None) == ("invited", True)
 
 
 def test_it_refuses_to_accept_the_statement_with_a_get(world):
     services.attendance_set(actor=user(COORDINATOR), meeting=world.meeting, user=user(POLICE), status="present")
     response = client_for(POLICE).get(reverse("meeting_accept", args=[world.meeting.pk]))
     assert response.status_code == 405
-    assert not Attendance.objects.filter(accepted_statement_at__isnull=False).exists()
+    assert not Attendance.objects.filter(user__email=POLICE, accepted_statement_at__isnull=False).exists()
 
 
 # --- the agenda ------------------------------------------------------------------------------------
@@ -577,14 +583,20 @@ def test_it_refuses_to_add_an_item_to_an_unknown_section_or_for_a_missing_case(w
     assert AgendaItem.objects.count() == count
 
 
-def test_it_records_attendance_only_for_a_chosen_person_and_status(world):
+def test_it_records_attendance_only_for_a_known_person_and_status(world):
     coordinator = client_for(COORDINATOR)
     url = reverse("meeting_attendance", args=[world.meeting.pk])
+    version = Meeting.objects.get(pk=world.meeting.pk).version
     before = list(Attendance.objects.values_list("pk", "status"))
-    response = coordinator.post(url, {"user": "", "status": "present"})
-    assert "Choose a person and whether they are present." in follow_messages(coordinator, response)
-    response = coordinator.post(url, {"user": user(POLICE).pk, "status": "asleep"})
-    assert "Choose a person and whether they are present." in follow_messages(coordinator, response)
+    for data, message in (
+        ({f"person-{user(POLICE).pk}": "asleep", "version": version}, "Choose present, sent apologies or invited."),
+        ({"person-x": "present", "version": version}, "The form was not filled in as expected"),
+        ({f"person-{user(POLICE).pk}": "present"}, "The form was not filled in as expected"),
+        ({"person-987654": "present", "version": version}, "Only active people with a casework role attend MEOG"),
+    ):
+        response = coordinator.post(url, data)
+        assert response.status_code == 400
+        assert message in text(response)
     assert list(Attendance.objects.values_list("pk", "status")) == before
 
 
@@ -596,9 +608,12 @@ def test_it_refuses_attendance_for_someone_without_a_case_role(world):
         services.attendance_set(actor=user(COORDINATOR), meeting=world.meeting, user=user(email), status="present")
     response = coordinator.post(
         reverse("meeting_attendance", args=[world.meeting.pk]),
-        {"user": user("admin.health@example.org").pk, "status": "present"},
+        {
+            f"person-{user('admin.health@example.org').pk}": "present",
+            "version": Meeting.objects.get(pk=world.meeting.pk).version,
+        },
     )
-    assert response.status_code in (302, 400)
+    assert response.status_code == 400
     assert not Attendance.objects.filter(meeting=world.meeting, user__email="admin.health@example.org").exists()
     from meetings import quorum
 

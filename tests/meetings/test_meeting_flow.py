@@ -124,14 +124,31 @@ def test_it_runs_a_meeting_from_agenda_to_signed_off_minutes(story, login):
     assert items[story["with_action"].pk].section == Section.ACTIONS
 
     # Attendance from CSC (coordinator, already listed), Police and Health.
-    for person in (police, health):
-        assert (
-            coord.post(
-                reverse("meeting_attendance", args=[meeting.pk]), {"user": person.pk, "status": "present"}
-            ).status_code
-            == 302
-        )
-    Attendance.objects.filter(meeting=meeting, user__in=[coordinator, chair]).update(status="present")
+    # Attendance for the whole meeting in one form, a guest without an account included.
+    response = coord.post(
+        reverse("meeting_attendance", args=[meeting.pk]),
+        {
+            "version": meeting.version,
+            **{f"person-{p.pk}": "present" for p in (coordinator, chair, police, health)},
+            "new-0-name": "Sam Street",
+            "new-0-organisation": "Street Pastors",
+            "new-0-role": "Team leader",
+            "new-0-status": "present",
+            "new-0-signed": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert set(meeting.attendances.filter(status="present").values_list("user", flat=True)) == {
+        coordinator.pk,
+        chair.pk,
+        police.pk,
+        health.pk,
+    }
+    assert meeting.guests.get().statement_method == "signed"
+    # The coordinator and the chair accept the statement too before they see the children.
+    assert "Holly" not in coord.get(meeting.get_absolute_url()).content.decode()
+    for person in (coordinator, chair):
+        assert login(person).post(reverse("meeting_accept", args=[meeting.pk])).status_code == 302
 
     # The police officer sees the statement first, accepts it, then sees the children.
     officer = login(police)
@@ -211,6 +228,7 @@ def test_it_refuses_to_confirm_risk_at_an_inquorate_meeting_without_an_exception
     from meetings import services
 
     meeting = services.meeting_create(actor=coordinator, date=TODAY + timedelta(days=2), starts_at="10:00", chair=chair)
+    services.statement_accept(actor=chair, meeting=meeting)
     item = AgendaItem.objects.get(meeting=meeting, case=story["high"])
     url = reverse("meeting_item", args=[meeting.pk, item.pk])
     response = login(chair).post(url, {"form": "confirm", "assessment": story["assessment"].pk, "level": "high"})

@@ -45,6 +45,8 @@ from meetings.models import (
     Attendance,
     AttendanceStatus,
     Feedback,
+    Guest,
+    ItemInvitation,
     Meeting,
     MeetingStatus,
     PersonOfConcern,
@@ -133,7 +135,8 @@ def world(demo_data):
     )
     for person in (police, health):
         services.attendance_set(actor=coordinator, meeting=meeting, user=person, status=AttendanceStatus.PRESENT)
-    services.statement_accept(actor=police, meeting=meeting)
+    for person in (police, coordinator, chair):
+        services.statement_accept(actor=person, meeting=meeting)
     item = services.item_add(
         actor=coordinator, meeting=meeting, section=Section.HIGH_RISK, case=seen, reason="raised by police"
     )
@@ -188,6 +191,18 @@ def _remove_item(w) -> None:
     services.item_remove(actor=user(COORDINATOR), item=w.item, reason="discussed last week")
 
 
+def _add_guest(w) -> None:
+    w.guest = services.guest_add(
+        actor=user(COORDINATOR), meeting=w.meeting, name="Pat Guest", organisation="Housing Trust", scope="items"
+    )
+
+
+def _invite_school(w) -> None:
+    w.invitation = services.item_invite(
+        actor=user(COORDINATOR), meeting=w.meeting, items=[w.item], slot=time(11, 0), user=user(SCHOOL)
+    )[0]
+
+
 def _meeting_row(w) -> Meeting:
     return Meeting.objects.get(pk=w.meeting.pk)
 
@@ -233,14 +248,41 @@ URLS = {
                 "user__email", flat=True
             )
         ),
-        already_done=(POLICE,),
+        already_done=(POLICE, COORDINATOR, CHAIR),
     ),
     "meeting_rebuild": Url("meeting_rebuild", _meeting, "post", state=lambda w: _meeting_row(w).agenda_built_at),
+    "meeting_attendance (page)": Url("meeting_attendance", _meeting),
+    "meeting_guest_statement (page)": Url(
+        "meeting_guest_statement", lambda w: {"pk": w.meeting.pk, "guest_pk": w.guest.pk}, prepare=_add_guest
+    ),
+    "meeting_guest_statement": Url(
+        "meeting_guest_statement",
+        lambda w: {"pk": w.meeting.pk, "guest_pk": w.guest.pk},
+        "post",
+        data={"accept": "on"},
+        state=lambda w: Guest.objects.get(pk=w.guest.pk).accepted_statement_at is not None,
+        prepare=_add_guest,
+    ),
+    "meeting_invite (page)": Url("meeting_invite", _meeting),
+    "meeting_invite": Url(
+        "meeting_invite",
+        _meeting,
+        "post",
+        data=lambda w: {"who": "user", "user": user(SCHOOL).pk, "items": [w.item.pk], "slot": "11:30"},
+        state=lambda w: ItemInvitation.objects.filter(item__meeting=w.meeting).count(),
+    ),
+    "meeting_invitation_withdraw": Url(
+        "meeting_invitation_withdraw",
+        lambda w: {"pk": w.meeting.pk, "invitation_pk": w.invitation.pk},
+        "post",
+        state=lambda w: ItemInvitation.objects.get(pk=w.invitation.pk).withdrawn_at is not None,
+        prepare=_invite_school,
+    ),
     "meeting_attendance": Url(
         "meeting_attendance",
         _meeting,
         "post",
-        data=lambda w: {"user": user(SCHOOL).pk, "status": AttendanceStatus.PRESENT},
+        data=lambda w: {f"person-{user(SCHOOL).pk}": AttendanceStatus.PRESENT, "version": _meeting_row(w).version},
         state=lambda w: Attendance.objects.filter(meeting=w.meeting, user__email=SCHOOL).exists(),
     ),
     "meeting_quorum_exception": Url(
@@ -366,6 +408,13 @@ EXPECTED = {
     "meeting_accept": (302, 302, 302, 302, 404),
     "meeting_rebuild": (302, 302, 403, 403, 404),
     "meeting_attendance": (302, 302, 403, 403, 404),
+    "meeting_attendance (page)": (200, 200, 403, 403, 404),
+    "meeting_guest_statement (page)": (200, 200, 403, 403, 404),
+    "meeting_guest_statement": (302, 302, 403, 403, 404),
+    "meeting_invite (page)": (200, 200, 403, 403, 404),
+    "meeting_invite": (302, 302, 403, 403, 404),
+    # The school is invited for an item here, so sees the meeting: 403, not 404.
+    "meeting_invitation_withdraw": (302, 302, 403, 403, 403),
     "meeting_quorum_exception": (403, 302, 403, 403, 404),
     "meeting_sign_off (page)": (403, 200, 403, 403, 404),
     "meeting_sign_off": (403, 302, 403, 403, 404),

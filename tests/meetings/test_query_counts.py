@@ -106,7 +106,8 @@ def meeting(demo_data) -> Meeting:
     meeting = services.meeting_create(actor=coordinator, date=TODAY, starts_at=time(10, 0), chair=user(CHAIR))
     for email in (POLICE, HEALTH):
         services.attendance_set(actor=coordinator, meeting=meeting, user=user(email), status=AttendanceStatus.PRESENT)
-    services.statement_accept(actor=user(POLICE), meeting=meeting)
+    for email in (POLICE, COORDINATOR, CHAIR):
+        services.statement_accept(actor=user(email), meeting=meeting)
     return meeting
 
 

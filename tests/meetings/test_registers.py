@@ -314,7 +314,9 @@ def _section_8(meeting: Meeting) -> dict[str, str]:
 
 
 def _next_meeting() -> Meeting:
-    return services.meeting_create(actor=user(COORDINATOR), date=TODAY, starts_at=time(10, 0), chair=user(CHAIR))
+    meeting = services.meeting_create(actor=user(COORDINATOR), date=TODAY, starts_at=time(10, 0), chair=user(CHAIR))
+    services.statement_accept(actor=user(COORDINATOR), meeting=meeting)
+    return meeting
 
 
 def test_it_puts_a_place_with_a_new_link_on_the_next_agenda(cases, last_meeting):
@@ -407,6 +409,7 @@ def test_it_puts_todays_link_on_next_weeks_agenda_when_there_was_no_meeting_befo
     meeting = services.meeting_create(
         actor=coordinator, date=TODAY + timedelta(days=7), starts_at=time(10, 0), chair=user(CHAIR)
     )
+    services.statement_accept(actor=coordinator, meeting=meeting)
     assert _section_8(meeting) == {"Shisha Lounge": "1 new link to children"}
 
 

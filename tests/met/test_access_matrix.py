@@ -18,6 +18,7 @@ The list checks at the end look for each hidden child's name and case reference 
 response that lists, counts, searches or exports cases, for every role.
 """
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -183,6 +184,16 @@ def coordination_then(table, kind=WEB, *, seen_first=None):
 def meeting_writes(table):
     """Seen → 403 for attendees who do not run the meeting; unseen → 404."""
     return seen_in(table, writes=("get", "post"), write_rule=lambda role, variant: role in OVERSIGHT)
+
+
+def meeting_part_rule(role, variant):
+    """A record belonging to meeting a's running (a guest, an invitation): 404 unless the role sees the
+    meeting, 403 unless they run it, then 404 for one that does not exist."""
+    return (
+        _gate(role, WEB)
+        or (NOT_FOUND if role not in MEETING_SEES["a"] else FORBIDDEN if role not in OVERSIGHT else None)
+        or (NOT_FOUND if variant == "missing" else OK)
+    )
 
 
 def action_writes(role, variant):
@@ -382,7 +393,18 @@ SPECS: dict[str, Spec] = {
     "meetings/<int:pk>/": Spec(seen_in(MEETING_SEES), ["a", "b", "missing"], "meeting", ("get",)),
     "meetings/<int:pk>/accept/": Spec(seen_in(MEETING_SEES, writes=()), ["a", "b", "missing"], "meeting", ("post",)),
     "meetings/<int:pk>/rebuild/": Spec(meeting_writes(MEETING_SEES), ["a", "b", "missing"], "meeting", ("post",)),
-    "meetings/<int:pk>/attendance/": Spec(meeting_writes(MEETING_SEES), ["a", "b", "missing"], "meeting", ("post",)),
+    "meetings/<int:pk>/attendance/": Spec(meeting_writes(MEETING_SEES), ["a", "b", "missing"], "meeting"),
+    # Guests, invitations for single items: the meeting's running, like feedback.
+    "meetings/<int:pk>/guests/<int:guest_pk>/statement/": Spec(
+        lambda role, variant, method: meeting_part_rule(role, variant), ["guest_of_a", "missing"], "guest"
+    ),
+    "meetings/<int:pk>/invite/": Spec(meeting_writes(MEETING_SEES), ["a", "b", "missing"], "meeting"),
+    "meetings/<int:pk>/invitations/<int:invitation_pk>/withdraw/": Spec(
+        lambda role, variant, method: meeting_part_rule(role, variant),
+        ["invitation_of_a", "missing"],
+        "invitation",
+        ("post",),
+    ),
     "meetings/<int:pk>/quorum-exception/": Spec(
         meeting_writes(MEETING_SEES), ["a", "b", "missing"], "meeting", ("post",)
     ),
@@ -636,6 +658,8 @@ def build_world() -> World:
         )
         meeting_services.statement_accept(actor=person, meeting=meeting_a)
     meeting_services.attendance_set(actor=coordinator, meeting=meeting_b, user=school, status=AttendanceStatus.PRESENT)
+    for person, meeting in itertools.product((coordinator, chair), (meeting_a, meeting_b)):
+        meeting_services.statement_accept(actor=person, meeting=meeting)  # everyone accepts it (issue 20)
 
     def item(meeting, variant):
         return meeting_services.item_add(
@@ -649,6 +673,12 @@ def build_world() -> World:
         "item_of_b": item(meeting_b, "own"),
     }
     feedback = Feedback.objects.create(meeting=meeting_a, case=cases["own"], due_date=timezone.localdate())
+    guest = meeting_services.guest_add(
+        actor=coordinator, meeting=meeting_a, name="Matrix Guest", organisation="Housing", scope="items"
+    )
+    invitation = meeting_services.item_invite(
+        actor=coordinator, meeting=meeting_a, items=[items["item_own"]], slot=time(11, 0), guest=guest
+    )[0]
     place_c = meeting_services.place_create(actor=coordinator, name="Matrix park", kind="park")
     place_s = meeting_services.place_create(actor=school, name="Matrix shop", kind="shop")
     person_c = meeting_services.person_create(actor=coordinator, name="Matrix Adult One")
@@ -680,6 +710,14 @@ def build_world() -> World:
         "meeting": {"a": meeting_a.pk, "b": meeting_b.pk},
         "item": {k: {"pk": meeting_a.pk, "item_pk": i.pk} for k, i in items.items()},
         "feedback": {"feedback_own": {"pk": meeting_a.pk, "feedback_pk": feedback.pk}},
+        "guest": {
+            "guest_of_a": {"pk": meeting_a.pk, "guest_pk": guest.pk},
+            "missing": {"pk": meeting_a.pk, "guest_pk": MISSING_PK},
+        },
+        "invitation": {
+            "invitation_of_a": {"pk": meeting_a.pk, "invitation_pk": invitation.pk},
+            "missing": {"pk": meeting_a.pk, "invitation_pk": MISSING_PK},
+        },
         "place": {"by_coordinator": place_c.pk, "by_school": place_s.pk},
         "person": {"by_coordinator": person_c.pk, "by_school": person_s.pk},
         "user": {"police_user": police.pk, "health_user": health.pk},
