@@ -33,17 +33,20 @@ def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
     return Case.objects.filter(_visible(user, codename))
 
 
-def _visible(user: User, codename: str, case_field: str | None = None) -> Q:
+def _visible(user: User, codename: str, case_field: str | None = None, *, case_id: int | None = None) -> Q:
     """The rule as a filter on cases, or on records through their foreign key `case_field`: the
     record's own case id is matched against the grants, so the planner can start from the record's
-    indexes and look each case up by its key, rather than scan the case table first."""
+    indexes and look each case up by its key, rather than scan the case table first. With `case_id`
+    (one case's page) only that case's grants are read, not the user's thousands."""
     groups = list(user.groups.values_list("pk", flat=True))
-    via_agency = CaseGroupObjectPermission.objects.filter(group_id__in=groups, permission__codename=codename).values(
-        "content_object_id"
-    )
-    via_person = CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
-        "content_object_id"
-    )
+    via_agency = CaseGroupObjectPermission.objects.filter(group_id__in=groups, permission__codename=codename)
+    via_person = CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename)
+    if case_id is not None:
+        via_agency, via_person = (
+            via_agency.filter(content_object_id=case_id),
+            via_person.filter(content_object_id=case_id),
+        )
+    via_agency, via_person = via_agency.values("content_object_id"), via_person.values("content_object_id")
     case_id = f"{case_field}_id" if case_field else "pk"
     granted = Q(**{f"{case_id}__in": via_agency}) | Q(**{f"{case_id}__in": via_person})
     return granted & _restriction_allows(user, case_field)
@@ -88,7 +91,19 @@ def cases_changeable_by(user: User) -> QuerySet[Case]:
 
 
 def can_change_case(user: User, case: Case) -> bool:
-    return user.sees_all_cases or cases_changeable_by(user).filter(pk=case.pk).exists()
+    return _holds(user, "change_case", case.pk)
+
+
+def may_see_case(user: User, case_id: int) -> bool:
+    return _holds(user, "view_case", case_id)
+
+
+def _holds(user: User, codename: str, case_id: int) -> bool:
+    if user.sees_all_cases:
+        return True
+    if not user.is_practitioner or not user.is_active:
+        return False
+    return Case.objects.filter(_visible(user, codename, case_id=case_id), pk=case_id).exists()
 
 
 def get_case_for_user(user: User, pk: int, *, write: bool = False, queryset: QuerySet[Case] | None = None) -> Case:
@@ -96,7 +111,9 @@ def get_case_for_user(user: User, pk: int, *, write: bool = False, queryset: Que
         queryset if queryset is not None else Case.objects.select_related("child", "lead_agency", "lead_professional")
     )
     try:
-        case = restrict_to_visible(base, user).get(pk=pk)
+        case = base.get(pk=pk)
+        if not _holds(user, "view_case", case.pk):
+            raise Case.DoesNotExist
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
     if write and not can_change_case(user, case):
@@ -121,12 +138,16 @@ def get_episode_for_user(user: User, pk: int, *, write: bool = False) -> Missing
 
 
 def concerns_visible_to(user: User) -> QuerySet[Concern]:
+    return restrict_concerns_to_visible(Concern.objects.all(), user)
+
+
+def restrict_concerns_to_visible(queryset: QuerySet[Concern], user: User) -> QuerySet[Concern]:
     """Concerns on cases the user may see, and the concerns they logged themselves."""
     if user.sees_all_cases:
-        return Concern.objects.all()
+        return queryset
     if not user.is_practitioner or not user.is_active:
-        return Concern.objects.none()
-    return Concern.objects.filter(Q(case__in=cases_visible_to(user).values("pk")) | Q(logged_by=user))
+        return queryset.none()
+    return queryset.filter(_visible(user, "view_case", "case") | Q(logged_by=user))
 
 
 def get_concern_for_user(user: User, pk: int, *, write: bool = False) -> Concern:

@@ -14,10 +14,11 @@ from api.views.base import ApiViewSet, acting, expected_version, remap_errors
 from cases import services
 from cases.access import (
     cases_visible_to,
-    concerns_visible_to,
     get_case_for_user,
     get_concern_for_user,
     get_episode_for_user,
+    may_see_case,
+    restrict_concerns_to_visible,
     restrict_to_visible,
 )
 from cases.duplicates import possible_duplicates
@@ -182,10 +183,8 @@ class ConcernViewSet(ApiViewSet):
     def visible_queryset(self):
         user = self.request.user
         # Whoever logged a concern sees it, but learns which case it joined only if they may see the case.
-        return (
-            _concern_queryset()
-            .filter(pk__in=concerns_visible_to(user).values("pk"))
-            .annotate(case_visible=Exists(cases_visible_to(user).filter(pk=OuterRef("case_id"))))
+        return restrict_concerns_to_visible(_concern_queryset(), user).annotate(
+            case_visible=Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
         )
 
     def child_of(self, concern: Concern) -> int:
@@ -193,7 +192,7 @@ class ConcernViewSet(ApiViewSet):
 
     def retrieve(self, request, pk=None):
         concern = get_concern_for_user(request.user, pk)
-        concern.case_visible = cases_visible_to(request.user).filter(pk=concern.case_id).exists()
+        concern.case_visible = may_see_case(request.user, concern.case_id)
         audit_read(request, concern, action="concern.view", child_id=concern.case.child_id)
         return self.respond(concern)
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import cases_visible_to
+from cases.access import may_see_case
 from cases.models import (
     Case,
     CaseStatus,
@@ -75,7 +75,7 @@ def _notify_loggers(concerns, *, subject: str, body: Callable[[str | None], str]
     """Tell each person who logged one of the concerns what became of it. `body(reference)` gets the
     case's reference only for someone who may see the case; the others hear the outcome (DESIGN §3)."""
     for concern in concerns:
-        sees_case = cases_visible_to(concern.logged_by).filter(pk=case.pk).exists()
+        sees_case = may_see_case(concern.logged_by, case.pk)
         notify(
             recipient=concern.logged_by,
             subject=subject,

@@ -12,6 +12,7 @@ from cases.access import (
     cases_visible_to,
     get_case_for_user,
     get_concern_for_user,
+    may_see_case,
     require_coordination,
 )
 from cases.duplicates import possible_duplicates
@@ -128,7 +129,7 @@ def concern_detail(request, pk: int):
     require_case_role(request.user)
     concern = get_concern_for_user(request.user, pk)
     _audit_view(request, concern.case, "concern")
-    sees_case = cases_visible_to(request.user).filter(pk=concern.case_id).exists()
+    sees_case = may_see_case(request.user, concern.case_id)
     return render(
         request, "cases/concern_detail.html", {"concern": concern, "case": concern.case, "sees_case": sees_case}
     )

@@ -30,6 +30,8 @@ def test_it_escapes_formulas_in_every_csv_download(demo_data, login):
     downloads = {
         "cases/export.csv": [client.get(reverse("case_export"))],
         "plan/export.csv": [client.get(reverse("plan_export"))],
+        # Case references, levels and dates only: nothing typed by a person, escaped all the same.
+        "dashboard/stuck-cases.csv": [client.get(reverse("dashboard_stuck_csv"))],
         "reports/<int:pk>/tables/<slug:table>.csv": [
             client.get(reverse("report_csv", args=[report.pk, t.slug])) for t in tables.build(report.data)
         ],
