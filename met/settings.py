@@ -333,7 +333,7 @@ CELERY_BEAT_SCHEDULE = {
     # E-mails the broker never took (Redis was down), that failed, or whose worker died mid-send.
     "send-pending-emails": {"task": "met.tasks.send_pending_emails", "schedule": timedelta(minutes=5)},
     "sweep-escalations": {"task": "met.tasks.sweep_escalations", "schedule": crontab(hour=7, minute=0)},
-    # Daily at 06:30; the task builds last month's report only on the first working day, and only once.
+    # Daily at 06:30: every scheduled report due and never built (a missed day catches up the next).
     "monthly-reports": {"task": "reporting.tasks.build_monthly_report", "schedule": crontab(hour=6, minute=30)},
 }
 

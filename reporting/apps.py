@@ -13,3 +13,6 @@ class ReportingConfig(AppConfig):
         # A build lost with its worker (or queued while the broker was down) is marked failed, so the
         # chair can retry it; run_due_jobs catches it too.
         registry.register_sweep("stalled_report_builds", services.fail_stalled_builds, order=60)
+        # Under Celery beat the daily task builds them; with no beat (the embedded default run from
+        # cron), run_due_jobs does: every scheduled report due and never built.
+        registry.register_sweep("due_reports", lambda: len(services.build_due_reports()), order=70)

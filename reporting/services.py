@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.models import Concern
 from met.audit import audit
 from met.concurrency import check_version
 from met.models import User
@@ -156,16 +157,58 @@ def fail_stalled_builds(*, now=None) -> int:
     )
 
 
-def build_scheduled_monthly(*, today: date | None = None) -> Report | None:
-    """On the first working day of a month, build last month's MACE report - once."""
+# How far back the schedule catches up on reports that were never built (months).
+CATCH_UP_MONTHS = 12
+# The months each scheduled kind can start in.
+PERIOD_STARTS = {
+    ReportKind.MACE_MONTHLY: range(1, 13),
+    ReportKind.LSCB_QUARTERLY: (1, 4, 7, 10),
+    ReportKind.LSCB_HALF_YEAR: (1, 7),
+}
+
+
+def due_periods(*, today: date) -> list[tuple[str, date]]:
+    """(kind, start) of every report the schedule owes by `today`: each period is due on the first
+    working day after it ends. The latest period of each kind always; earlier ones back to the first
+    month with any record, and at most a year back, so that a missed day (or a server that was off, or
+    an install run from cron without Celery beat) never loses a month, and a new install does not
+    build a year of empty reports."""
+    first_record = Concern.objects.order_by("logged_at").values_list("logged_at", flat=True).first()
+    horizon = today.replace(day=1)
+    for _ in range(CATCH_UP_MONTHS):
+        horizon = (horizon - timedelta(days=1)).replace(day=1)
+    # Nothing recorded yet: only the latest periods.
+    first_month = timezone.localtime(first_record).date().replace(day=1) if first_record else today
+    horizon = max(horizon, first_month)
+    owed = []
+    for kind, months in PERIOD_STARTS.items():
+        periods = []
+        start = today.replace(day=1)
+        for _ in range(CATCH_UP_MONTHS + 6):
+            start = (start - timedelta(days=1)).replace(day=1)
+            if start.month not in months:
+                continue
+            _, end = period_for(kind, start)
+            if next_working_day(end) <= today:
+                periods.append(start)
+        latest, earlier = periods[:1], [p for p in periods[1:] if p >= horizon]
+        owed += [(kind, start) for start in latest + earlier]
+    return owed
+
+
+def build_due_reports(*, today: date | None = None) -> list[Report]:
+    """Build every scheduled report that is due and has never been built. Daily under Celery beat
+    and on every `run_due_jobs`; building twice never makes two reports (one row per kind and period),
+    and a report that exists in any state, a failed build included, is left to the chair."""
     today = today or timezone.localdate()
-    if today != first_working_day_of_month(today):
-        return None
-    start, _ = previous_month(today)
-    if Report.objects.filter(kind=ReportKind.MACE_MONTHLY, period_start=start).exists():
-        return None
-    report, created = report_request(actor=None, kind=ReportKind.MACE_MONTHLY, start=start)
-    return report_build(report_id=report.pk) if created else None
+    built = []
+    for kind, start in due_periods(today=today):
+        if Report.objects.filter(kind=kind, period_start=start).exists():
+            continue
+        report, created = report_request(actor=None, kind=kind, start=start)
+        if created:  # else another run is building it
+            built.append(report_build(report_id=report.pk))
+    return built
 
 
 @transaction.atomic

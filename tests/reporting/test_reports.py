@@ -130,12 +130,14 @@ def test_it_suppresses_counts_under_five_in_the_lscb_report(demo_data):
     assert "<5" in text and "Strategic action plan" in text
 
 
-def test_it_builds_last_months_report_on_the_first_working_day_only_once(demo_data, time_machine):
+def test_it_builds_last_months_report_from_the_first_working_day_only_once(demo_data, time_machine):
     # 1 November 2026 is a Sunday: the first working day is Monday 2 November.
     time_machine.move_to(datetime(2026, 11, 1, 6, 30, tzinfo=LONDON))
-    assert build_monthly_report.apply().get() is None
+    build_monthly_report.apply()  # September's, which is owed; October's is not due yet
+    monthly = Report.objects.filter(kind="mace_monthly")
+    assert list(monthly.values_list("period_start", flat=True)) == [date(2026, 9, 1)]
     time_machine.move_to(datetime(2026, 11, 2, 6, 30, tzinfo=LONDON))
-    pk = build_monthly_report.apply().get()
+    [pk] = build_monthly_report.apply().get()
     report = Report.objects.get(pk=pk)
     assert (report.kind, report.period_start, report.period_end, report.status) == (
         "mace_monthly",
@@ -143,10 +145,10 @@ def test_it_builds_last_months_report_on_the_first_working_day_only_once(demo_da
         date(2026, 10, 31),
         "draft",
     )
-    assert build_monthly_report.apply().get() is None
+    assert build_monthly_report.apply().get() == []
     time_machine.move_to(datetime(2026, 11, 3, 6, 30, tzinfo=LONDON))
-    assert build_monthly_report.apply().get() is None
-    assert Report.objects.count() == 1
+    assert build_monthly_report.apply().get() == []
+    assert monthly.count() == 2
 
 
 def test_it_builds_on_demand_from_the_page(demo_data, login, django_capture_on_commit_callbacks):
