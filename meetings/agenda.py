@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from cases.missing import FREQUENT_MISSING_WINDOW_DAYS, overdue_rhi_filter, window_bounds
@@ -27,6 +27,7 @@ from meetings.models import (
     Action,
     ActionStatus,
     AgendaItem,
+    Decision,
     DisruptionActivity,
     Meeting,
     PersonLink,
@@ -248,7 +249,47 @@ def intelligence(meeting: Meeting, since: datetime) -> list[Candidate]:
     return result
 
 
-RULES = (new_concerns, risk_changes, high_risk, missing, placements, previous_actions, reviews_due, intelligence)
+def carried_over(meeting: Meeting, since: datetime) -> list[Candidate]:
+    """Items the chair confirmed at sign-off as not discussed at the previous meeting, in the section
+    they were in there."""
+    previous = Meeting.objects.filter(date__lt=meeting.date).order_by("-date", "-starts_at").first()
+    if previous is None:
+        return []
+    return [
+        Candidate(
+            item.section,
+            f"not discussed at the meeting of {_d(previous.date)}, carried over",
+            case_id=item.case_id,
+            place_id=item.place_id,
+            person_id=item.person_id,
+        )
+        for item in AgendaItem.objects.filter(meeting=previous, not_discussed_at__isnull=False).order_by(
+            "section", "order", "pk"
+        )
+    ]
+
+
+RULES = (
+    new_concerns,
+    risk_changes,
+    high_risk,
+    missing,
+    placements,
+    previous_actions,
+    reviews_due,
+    intelligence,
+    carried_over,
+)
+
+
+def undiscussed_items(meeting: Meeting):
+    """The items on the agenda with no discussion summary, no decision standing and no action: the chair
+    confirms each as not discussed before signing off."""
+    return (
+        meeting.items.filter(removed_at__isnull=True, discussion="")
+        .exclude(Exists(Decision.objects.filter(item=OuterRef("pk"), withdrawn_at__isnull=True)))
+        .exclude(Exists(Action.objects.filter(item=OuterRef("pk"))))
+    )
 
 
 def candidates(meeting: Meeting) -> list[Candidate]:

@@ -109,6 +109,12 @@ class ReferralDecisionForm(forms.Form):
         error_messages={"required": "Choose the provider."},
     )
     referred_on = _date("Date referred", initial=timezone.localdate)
+    mismatch_reason = forms.CharField(
+        label="Reason, if the provider does not take the child's risk level",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CloseDecisionForm(forms.Form):
@@ -315,4 +321,13 @@ class GuestStatementForm(forms.Form):
     accept = forms.BooleanField(
         label="I have read the confidentiality statement and I accept it",
         error_messages={"required": "Tick the box to accept the statement, or hand the device back."},
+    )
+
+
+class WithdrawDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the decision being withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the decision is being withdrawn."},
     )

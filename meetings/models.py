@@ -170,6 +170,12 @@ class AgendaItem(models.Model):
     )
     removed_reason = models.TextField(blank=True)
     discussion = models.TextField("discussion summary", blank=True, max_length=5000)
+    # Confirmed by the chair at sign-off: the item was not reached, so it is carried to the next agenda
+    # and its child is owed no feedback from this meeting.
+    not_discussed_at = models.DateTimeField(null=True, blank=True)
+    not_discussed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["section", "order", "pk"]
@@ -259,6 +265,18 @@ class Decision(models.Model):
     text = models.TextField(max_length=3000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # A referral decision: the referral it made, and why, when the provider does not take the child's
+    # confirmed risk level (the level -> provider mapping is riskassessment.Provider.levels).
+    referral = models.ForeignKey(
+        "riskassessment.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    mismatch_reason = models.TextField(blank=True, max_length=2000)
+    # A decision is withdrawn with a reason, never deleted: it stays in the minutes, marked.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

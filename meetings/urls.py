@@ -27,6 +27,11 @@ urlpatterns = [
     path("meetings/<int:pk>/items/<int:item_pk>/remove/", views.item_remove, name="meeting_item_remove"),
     path("meetings/<int:pk>/items/<int:item_pk>/restore/", views.item_restore, name="meeting_item_restore"),
     path("meetings/<int:pk>/items/<int:item_pk>/move/", views.item_move, name="meeting_item_move"),
+    path(
+        "meetings/<int:pk>/items/<int:item_pk>/decisions/<int:decision_pk>/withdraw/",
+        views.decision_withdraw,
+        name="meeting_decision_withdraw",
+    ),
     path("actions/", views.agency_actions, name="agency_actions"),
     path("actions/mine/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),

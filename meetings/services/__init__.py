@@ -5,7 +5,14 @@ Split by entity; every name is still importable from here."""
 from meetings.services._shared import DUE_DATES, MEETING_DATES, SIGNED_OFF
 from meetings.services.actions import action_cancel, action_complete, action_create
 from meetings.services.attendance import CHANGED_MEANWHILE, attendance_record, guest_add, guest_statement_accept
-from meetings.services.decisions import decision_close_case, decision_confirm_risk, decision_other, decision_referral
+from meetings.services.decisions import (
+    decision_close_case,
+    decision_confirm_risk,
+    decision_other,
+    decision_referral,
+    decision_withdraw,
+    referral_mismatch,
+)
 from meetings.services.feedback import (
     feedback_create_for_meeting,
     feedback_email_body,
@@ -20,6 +27,7 @@ from meetings.services.meetings import (
     attendance_set,
     meeting_create,
     meeting_sign_off,
+    meeting_start,
     quorum_exception_record,
     statement_accept,
 )
@@ -52,6 +60,7 @@ __all__ = [
     "decision_confirm_risk",
     "decision_other",
     "decision_referral",
+    "decision_withdraw",
     "disruption_record",
     "feedback_create_for_meeting",
     "feedback_email_body",
@@ -71,10 +80,12 @@ __all__ = [
     "lead_professional_reassign",
     "meeting_create",
     "meeting_sign_off",
+    "meeting_start",
     "open_work_reassign",
     "person_create",
     "place_create",
     "quorum_exception_record",
+    "referral_mismatch",
     "register_link",
     "statement_accept",
 ]

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from meetings.agenda import undiscussed_items
 from meetings.models import (
     Action,
     Decision,
@@ -18,10 +19,15 @@ from met.workdays import add_working_days
 
 
 def feedback_create_for_meeting(meeting: Meeting) -> int:
-    """One feedback record per case discussed, for its lead professional, due 2 working days later."""
+    """One feedback record per case discussed, for its lead professional, due 2 working days later:
+    not for an item taken off the agenda, confirmed as not discussed, or with nothing recorded."""
     due = add_working_days(meeting.date, 2)
     created = 0
-    items = meeting.items.filter(removed_at__isnull=True, case__isnull=False).select_related("case")
+    items = (
+        meeting.items.filter(removed_at__isnull=True, case__isnull=False, not_discussed_at__isnull=True)
+        .exclude(pk__in=undiscussed_items(meeting).values("pk"))
+        .select_related("case")
+    )
     for case in {item.case for item in items}:
         _, made = Feedback.objects.get_or_create(
             meeting=meeting, case=case, defaults={"lead_professional": case.lead_professional, "due_date": due}
@@ -49,7 +55,7 @@ def feedback_mark_sent(
 def feedback_email_body(feedback: Feedback) -> str:
     """The email to the lead professional: what the meeting decided and asked, for this child only."""
     meeting, case = feedback.meeting, feedback.case
-    decisions = Decision.objects.filter(meeting=meeting, case=case).order_by("pk")
+    decisions = Decision.objects.filter(meeting=meeting, case=case, withdrawn_at__isnull=True).order_by("pk")
     actions = Action.objects.filter(meeting=meeting, case=case).select_related("owner").order_by("pk")
     lines = [f"Feedback from the MEOG meeting of {meeting.date:%-d %B %Y} about case {case.reference}.", ""]
     lines += ["Decisions:"] + [f"- {d.text}" for d in decisions] if decisions else ["No decisions were recorded."]

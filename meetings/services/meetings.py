@@ -1,6 +1,7 @@
 """Writes for a meeting itself: scheduling, attendance and quorum, the confidentiality statement, sign-off and addenda."""
 
-from datetime import date, time
+from collections.abc import Collection
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from meetings import agenda
 from meetings.models import (
     Addendum,
+    AgendaItem,
     Attendance,
     AttendanceScope,
     AttendanceStatus,
@@ -131,19 +133,66 @@ def quorum_exception_record(
 # --- sign-off ---------------------------------------------------------------------------------
 
 
+def meeting_start(meeting: Meeting) -> datetime:
+    return datetime.combine(meeting.date, meeting.starts_at, tzinfo=timezone.get_current_timezone())
+
+
 @transaction.atomic
-def meeting_sign_off(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> Meeting:
+def meeting_sign_off(
+    *,
+    actor: User,
+    meeting: Meeting,
+    not_discussed: Collection[int] = (),
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Sign off the minutes of a meeting that has started. The chair confirms, item by item, the ones
+    with no discussion or decision as not discussed: they are carried to the next agenda and their
+    children are owed no feedback from this meeting. Feedback obligations follow for the rest."""
     if not actor.is_chair:
         raise PermissionDenied("Only a chair signs off the minutes.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open(meeting)
+    now = now or timezone.now()
+    if now < meeting_start(meeting):
+        raise ValidationError(
+            f"The meeting starts at {meeting.starts_at:%H:%M} on {meeting.date:%A %-d %B %Y}: its minutes can be "
+            "signed off once it has been held."
+        )
+    undiscussed = set(agenda.undiscussed_items(meeting).values_list("pk", flat=True))
+    confirmed = set(not_discussed)
+    if confirmed - undiscussed:
+        raise ValidationError(
+            "Some items you confirmed as not discussed now have a discussion or a decision recorded, or are no "
+            "longer on the agenda. Check the list again."
+        )
+    if undiscussed - confirmed:
+        left = len(undiscussed - confirmed)
+        raise ValidationError(
+            f"{left} item{'s have' if left != 1 else ' has'} no discussion or decision recorded. Record what was "
+            "discussed, or confirm each as not discussed (it goes on the next agenda)."
+        )
+    items = list(meeting.items.filter(pk__in=undiscussed).select_related("case"))
+    for item in items:
+        item.not_discussed_at, item.not_discussed_by = now, actor
+        _audit(actor, "meeting.item_not_discussed", item, request, case=item.case)
+    AgendaItem.objects.bulk_update(items, ["not_discussed_at", "not_discussed_by"])
     meeting.status = MeetingStatus.SIGNED_OFF
     meeting.signed_off_by = actor
-    meeting.signed_off_at = timezone.now()
+    meeting.signed_off_at = now
     meeting.version += 1
     meeting.save()
     feedback_create_for_meeting(meeting)
-    _audit(actor, "meeting.sign_off", meeting, request)
+    _audit(actor, "meeting.sign_off", meeting, request, detail={"not_discussed": sorted(undiscussed)})
+    if undiscussed:
+        following = (
+            Meeting.objects.filter(date__gt=meeting.date)
+            .exclude(status=MeetingStatus.SIGNED_OFF)
+            .order_by("date")
+            .first()
+        )
+        if following is not None:
+            agenda.build(following)  # the items not discussed go on the next agenda now
     return meeting
 
 

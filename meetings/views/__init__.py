@@ -12,7 +12,15 @@ from meetings.views.actions import (
 )
 from meetings.views.attendance import guest_statement, invitation_withdraw, meeting_attendance, meeting_invite
 from meetings.views.feedback import feedback_record
-from meetings.views.items import ITEM_FORMS, item_add, item_detail, item_move, item_remove, item_restore
+from meetings.views.items import (
+    ITEM_FORMS,
+    decision_withdraw,
+    item_add,
+    item_detail,
+    item_move,
+    item_remove,
+    item_restore,
+)
 from meetings.views.meetings import (
     meeting_accept,
     meeting_addendum,
@@ -34,6 +42,7 @@ __all__ = [
     "action_detail",
     "agency_actions",
     "case_action_create",
+    "decision_withdraw",
     "feedback_record",
     "guest_statement",
     "invitation_withdraw",

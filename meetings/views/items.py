@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,11 +24,13 @@ from meetings.forms import (
     OtherDecisionForm,
     ReferralDecisionForm,
     RemoveItemForm,
+    WithdrawDecisionForm,
 )
-from meetings.models import AgendaItem, Section
+from meetings.models import AgendaItem, Decision, Section
 from met.access import require_case_role
 from met.audit import audit
 from met.views.editing import apply_service_error
+from riskassessment import services as risk_services
 
 
 @login_required
@@ -209,7 +211,8 @@ def item_detail(request, pk: int, item_pk: int):
         "meeting": meeting,
         "item": item,
         "forms": forms_,
-        "decisions": item.decisions.select_related("recorded_by"),
+        "decisions": item.decisions.select_related("recorded_by", "withdrawn_by"),
+        "suggested_providers": risk_services.suggested_providers(item.case.risk_level) if item.case_id else [],
         "actions": item.actions.select_related("owner", "owner_agency"),
         "invitations": item.invitations.filter(withdrawn_at__isnull=True).select_related("user__agency", "guest"),
         "may_confirm": quorum.may_confirm_risk(meeting),
@@ -218,3 +221,34 @@ def item_detail(request, pk: int, item_pk: int):
         "next_pk": siblings[index + 1] if 0 <= index < len(siblings) - 1 else None,
     }
     return render(request, "meetings/item_detail.html", context, status=400 if which and forms_[which].errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_withdraw(request, pk: int, item_pk: int, decision_pk: int):
+    """Withdraw a decision recorded in error, with a reason, after a confirmation page. It stays in the record."""
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    item = get_item_for_user(request.user, meeting, item_pk, queryset=selectors.item_queryset())
+    try:
+        decision = item.decisions.select_related("recorded_by").get(pk=decision_pk)
+    except Decision.DoesNotExist:
+        raise Http404("No such decision.") from None
+    form = WithdrawDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_withdraw(
+                actor=request.user, decision=decision, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request, "Decision withdrawn. It stays in the minutes, marked as withdrawn, with your reason."
+            )
+            return redirect("meeting_item", pk=meeting.pk, item_pk=item.pk)
+    return render(
+        request,
+        "meetings/decision_withdraw.html",
+        {"meeting": meeting, "item": item, "decision": decision, "form": form},
+        status=400 if form.errors else 200,
+    )

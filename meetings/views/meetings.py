@@ -13,6 +13,7 @@ from meetings.access import (
     get_meeting_for_user,
     may_see_child_details,
     meetings_visible_to,
+    visible_items,
 )
 from meetings.forms import (
     AddendumForm,
@@ -154,19 +155,42 @@ def meeting_quorum_exception(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_sign_off(request, pk: int):
+    """The chair signs off a held meeting, first confirming each item with nothing recorded as not discussed."""
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    if request.method == "POST":
-        services.meeting_sign_off(actor=request.user, meeting=meeting, request=request)
-        messages.success(request, "Minutes signed off. They are now read-only; corrections are added as addenda.")
-        return redirect(meeting)
     if not request.user.is_chair:
         raise PermissionDenied("Only a chair signs off the minutes.")
     if meeting.is_signed_off:
         raise PermissionDenied(services.SIGNED_OFF)
+    error = None
+    if request.method == "POST":
+        raw = request.POST.getlist("not_discussed")
+        try:
+            if not all(value.isdigit() for value in raw):
+                raise ValidationError("The form was not filled in as expected: reload the page and try again.")
+            services.meeting_sign_off(
+                actor=request.user, meeting=meeting, not_discussed={int(v) for v in raw}, request=request
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, "Minutes signed off. They are now read-only; corrections are added as addenda.")
+            return redirect(meeting)
+    undiscussed = visible_items(
+        request.user, selectors.item_queryset().filter(pk__in=agenda.undiscussed_items(meeting).values("pk"))
+    )
     return render(
         request,
         "meetings/sign_off.html",
-        {"meeting": meeting, "decision_count": meeting.decisions.count(), "action_count": meeting.actions.count()},
+        {
+            "meeting": meeting,
+            "decision_count": meeting.decisions.filter(withdrawn_at__isnull=True).count(),
+            "action_count": meeting.actions.count(),
+            "undiscussed": undiscussed,
+            "started": timezone.now() >= services.meeting_start(meeting),
+            "error": error,
+            "confirmed": set(request.POST.getlist("not_discussed")) if request.method == "POST" else set(),
+        },
+        status=400 if error else 200,
     )
 
 

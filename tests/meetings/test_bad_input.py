@@ -34,6 +34,7 @@ from meetings.models import (
 from met.models import Agency, Notification, User
 from riskassessment import services as risk_services
 from riskassessment.models import Assessment, AssessmentStatus, Indicator, Referral, RiskHistory
+from tests.meetings import sign_off_held
 
 COORDINATOR = "coordinator@example.org"
 CHAIR = "chair@example.org"
@@ -130,7 +131,8 @@ def follow_messages(client: Client, response) -> str:
 def world(demo_data):
     coordinator, chair = user(COORDINATOR), user(CHAIR)
     case = make_case(agencies=("CSC", "Police", "Health"))
-    meeting = services.meeting_create(actor=coordinator, date=TODAY, starts_at=time(10, 0), chair=chair)
+    # Starting at midnight: held by the time any test signs it off.
+    meeting = services.meeting_create(actor=coordinator, date=TODAY, starts_at=time(0, 0), chair=chair)
     for person in (coordinator, chair):  # everyone who sees the children accepts the statement
         services.statement_accept(actor=person, meeting=meeting)
     item = services.item_add(actor=coordinator, meeting=meeting, section=Section.HIGH_RISK, case=case, reason="x")
@@ -417,7 +419,7 @@ def _signed_off(w):
         ),
         reason="duplicate",
     )
-    services.meeting_sign_off(actor=user(CHAIR), meeting=w.meeting)
+    sign_off_held(w.meeting, user(CHAIR))
 
 
 def _snapshot(w) -> dict:
@@ -509,7 +511,7 @@ def test_it_refuses_an_addendum_before_sign_off_or_without_text(world):
     url = reverse("meeting_addendum", args=[world.meeting.pk])
     response = coordinator.post(url, {"text": "Too early"})
     assert "The minutes are not signed off yet: edit them directly." in follow_messages(coordinator, response)
-    services.meeting_sign_off(actor=user(CHAIR), meeting=world.meeting)
+    sign_off_held(world.meeting, user(CHAIR))
     response = coordinator.post(url, {"text": ""})
     assert "Write the correction." in follow_messages(coordinator, response)
     assert not Addendum.objects.exists()
@@ -663,7 +665,7 @@ def test_it_refuses_a_chair_who_does_not_hold_the_chair_role(world):
 
 
 def test_it_refuses_a_second_meeting_in_the_same_slot_and_writes_nothing(world):
-    data = meeting_form(date=TODAY.isoformat(), starts_at="10:00")
+    data = meeting_form(date=TODAY.isoformat(), starts_at="00:00")  # the world's meeting's slot
     counts = (Meeting.objects.count(), AgendaItem.objects.count(), Attendance.objects.count())
     response = client_for(COORDINATOR).post(reverse("meeting_create"), data)
     assert response.status_code == 400

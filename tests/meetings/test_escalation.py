@@ -1,7 +1,7 @@
 """Reminders and the escalation ladder (meetings/escalation.py), run by idempotent sweeps."""
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -252,8 +252,8 @@ def test_it_sends_each_reminder_once_when_two_sweeps_run_at_once():
 def test_it_makes_feedback_due_two_working_days_after_the_meeting_and_reminds_the_coordinator(world):
     coordinator, chair = world["coordinator@example.org"], world["chair@example.org"]
     meeting = Meeting.objects.create(date=date(2026, 12, 24), chair=chair, created_by=coordinator)
-    meeting.items.create(section=3, case=world["case"], reason="high risk")
-    services.meeting_sign_off(actor=chair, meeting=meeting)
+    meeting.items.create(section=3, case=world["case"], reason="high risk", discussion="Plan agreed.")
+    services.meeting_sign_off(actor=chair, meeting=meeting, now=timezone.make_aware(datetime(2026, 12, 24, 12, 0)))
     feedback = Feedback.objects.get(meeting=meeting, case=world["case"])
     assert feedback.due_date == date(2026, 12, 30) == add_working_days(meeting.date, 2)
     meeting.refresh_from_db()
@@ -277,7 +277,9 @@ def test_it_emails_feedback_with_the_decisions_and_actions(world, login, django_
         seen=None,
         lead_professional=world["manager.csc@example.org"],
     )
-    meeting = Meeting.objects.create(date=timezone.localdate(), chair=chair, created_by=coordinator)
+    meeting = Meeting.objects.create(
+        date=timezone.localdate(), starts_at=time(0, 0), chair=chair, created_by=coordinator
+    )
     item = meeting.items.create(section=3, case=case, reason="high risk")
     services.decision_other(actor=coordinator, item=item, text="Strategy meeting to be held")
     services.meeting_sign_off(actor=chair, meeting=meeting)

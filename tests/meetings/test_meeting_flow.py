@@ -196,8 +196,20 @@ def test_it_runs_a_meeting_from_agenda_to_signed_off_minutes(story, login):
     assert Action.objects.filter(meeting=meeting).count() == 2
     assert "Risk confirmed at high" in officer.get(story["high"].get_absolute_url()).content.decode()
 
+    # Not before the meeting has been held.
+    sign_off = reverse("meeting_sign_off", args=[meeting.pk])
+    refused = chairing.post(sign_off)
+    assert refused.status_code == 400 and "once it has been held" in refused.content.decode()
+    Meeting.objects.filter(pk=meeting.pk).update(date=TODAY - timedelta(days=1))  # it is held
+    # The chair sees the items with nothing recorded and must confirm each as not discussed.
+    page = chairing.get(sign_off).content.decode()
+    undiscussed = [AgendaItem.objects.get(meeting=meeting, case=story[k]) for k in ("new", "missing", "with_action")]
+    for undiscussed_item in undiscussed:
+        assert f'value="{undiscussed_item.pk}"' in page
+    refused = chairing.post(sign_off, {"not_discussed": [undiscussed[0].pk]})
+    assert refused.status_code == 400 and "2 items have no discussion or decision recorded" in refused.content.decode()
     # Sign-off makes the minutes read-only.
-    assert chairing.post(reverse("meeting_sign_off", args=[meeting.pk])).status_code == 302
+    assert chairing.post(sign_off, {"not_discussed": [i.pk for i in undiscussed]}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.SIGNED_OFF
     response = chairing.post(url, {"form": "decision", "text": "Changed our mind"})

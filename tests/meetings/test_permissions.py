@@ -37,13 +37,14 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, Category
-from meetings import services
+from meetings import agenda, services
 from meetings.models import (
     Action,
     Addendum,
     AgendaItem,
     Attendance,
     AttendanceStatus,
+    Decision,
     Feedback,
     Guest,
     ItemInvitation,
@@ -54,6 +55,7 @@ from meetings.models import (
     Section,
 )
 from met.models import Agency, AuditEvent, User
+from tests.meetings import sign_off_held
 
 COORDINATOR = "coordinator@example.org"
 CHAIR = "chair@example.org"
@@ -131,7 +133,7 @@ def world(demo_data):
     seen = make_case(agencies=("CSC", "Police", "Health"), first_name="Seenkid")
     other = make_case(agencies=("Education",), first_name="Otherkid")
     meeting = services.meeting_create(
-        actor=coordinator, date=TODAY, starts_at=time(10, 0), chair=chair, location="Civic Centre"
+        actor=coordinator, date=TODAY, starts_at=time(0, 0), chair=chair, location="Civic Centre"
     )
     for person in (police, health):
         services.attendance_set(actor=coordinator, meeting=meeting, user=person, status=AttendanceStatus.PRESENT)
@@ -184,7 +186,7 @@ def _nothing(w) -> dict:
 
 
 def _sign_off(w) -> None:
-    services.meeting_sign_off(actor=user(CHAIR), meeting=w.meeting)
+    sign_off_held(w.meeting, user(CHAIR))
 
 
 def _remove_item(w) -> None:
@@ -201,6 +203,10 @@ def _invite_school(w) -> None:
     w.invitation = services.item_invite(
         actor=user(COORDINATOR), meeting=w.meeting, items=[w.item], slot=time(11, 0), user=user(SCHOOL)
     )[0]
+
+
+def _add_decision(w) -> None:
+    w.decision = services.decision_other(actor=user(COORDINATOR), item=w.item, text="Strategy meeting")
 
 
 def _meeting_row(w) -> Meeting:
@@ -264,6 +270,19 @@ URLS = {
         prepare=_add_guest,
     ),
     "meeting_invite (page)": Url("meeting_invite", _meeting),
+    "meeting_decision_withdraw (page)": Url(
+        "meeting_decision_withdraw",
+        lambda w: {"pk": w.meeting.pk, "item_pk": w.item.pk, "decision_pk": w.decision.pk},
+        prepare=_add_decision,
+    ),
+    "meeting_decision_withdraw": Url(
+        "meeting_decision_withdraw",
+        lambda w: {"pk": w.meeting.pk, "item_pk": w.item.pk, "decision_pk": w.decision.pk},
+        "post",
+        data={"reason": "Recorded in error"},
+        state=lambda w: Decision.objects.get(pk=w.decision.pk).withdrawn_at is not None,
+        prepare=_add_decision,
+    ),
     "meeting_invite": Url(
         "meeting_invite",
         _meeting,
@@ -293,7 +312,13 @@ URLS = {
         state=lambda w: _meeting_row(w).quorum_exception_reason,
     ),
     "meeting_sign_off (page)": Url("meeting_sign_off", _meeting),
-    "meeting_sign_off": Url("meeting_sign_off", _meeting, "post", state=lambda w: _meeting_row(w).status),
+    "meeting_sign_off": Url(
+        "meeting_sign_off",
+        _meeting,
+        "post",
+        data=lambda w: {"not_discussed": list(agenda.undiscussed_items(w.meeting).values_list("pk", flat=True))},
+        state=lambda w: _meeting_row(w).status,
+    ),
     "meeting_addendum": Url(
         "meeting_addendum",
         _meeting,
@@ -412,6 +437,8 @@ EXPECTED = {
     "meeting_guest_statement (page)": (200, 200, 403, 403, 404),
     "meeting_guest_statement": (302, 302, 403, 403, 404),
     "meeting_invite (page)": (200, 200, 403, 403, 404),
+    "meeting_decision_withdraw (page)": (200, 200, 403, 403, 404),
+    "meeting_decision_withdraw": (302, 302, 403, 403, 404),
     "meeting_invite": (302, 302, 403, 403, 404),
     # The school is invited for an item here, so sees the meeting: 403, not 404.
     "meeting_invitation_withdraw": (302, 302, 403, 403, 403),

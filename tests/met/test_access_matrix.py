@@ -399,6 +399,9 @@ SPECS: dict[str, Spec] = {
         lambda role, variant, method: meeting_part_rule(role, variant), ["guest_of_a", "missing"], "guest"
     ),
     "meetings/<int:pk>/invite/": Spec(meeting_writes(MEETING_SEES), ["a", "b", "missing"], "meeting"),
+    "meetings/<int:pk>/items/<int:item_pk>/decisions/<int:decision_pk>/withdraw/": Spec(
+        lambda role, variant, method: meeting_part_rule(role, variant), ["decision_own", "missing"], "decision"
+    ),
     "meetings/<int:pk>/invitations/<int:invitation_pk>/withdraw/": Spec(
         lambda role, variant, method: meeting_part_rule(role, variant),
         ["invitation_of_a", "missing"],
@@ -673,6 +676,7 @@ def build_world() -> World:
         "item_of_b": item(meeting_b, "own"),
     }
     feedback = Feedback.objects.create(meeting=meeting_a, case=cases["own"], due_date=timezone.localdate())
+    decision = meeting_services.decision_other(actor=coordinator, item=items["item_own"], text="Matrix decision")
     guest = meeting_services.guest_add(
         actor=coordinator, meeting=meeting_a, name="Matrix Guest", organisation="Housing", scope="items"
     )
@@ -713,6 +717,10 @@ def build_world() -> World:
         "guest": {
             "guest_of_a": {"pk": meeting_a.pk, "guest_pk": guest.pk},
             "missing": {"pk": meeting_a.pk, "guest_pk": MISSING_PK},
+        },
+        "decision": {
+            "decision_own": {"pk": meeting_a.pk, "item_pk": items["item_own"].pk, "decision_pk": decision.pk},
+            "missing": {"pk": meeting_a.pk, "item_pk": items["item_own"].pk, "decision_pk": MISSING_PK},
         },
         "invitation": {
             "invitation_of_a": {"pk": meeting_a.pk, "invitation_pk": invitation.pk},
