@@ -333,3 +333,29 @@ def test_it_keeps_the_running_order_to_the_slots(world):
         ("10:20", 3),
     ]
     Meeting.objects.filter(pk=meeting.pk)  # the rule is pure: nothing is written
+
+
+def test_it_shows_an_invitee_their_items_with_the_same_queries_however_many(world):
+    meeting, invited, _ = world
+    coordinator = user(COORDINATOR)
+    services.item_invite(actor=coordinator, meeting=meeting, items=[invited], slot=time(10, 30), user=user(SCHOOL))
+    client = client_for(SCHOOL)
+
+    def measure():
+        services.statement_accept(actor=user(SCHOOL), meeting=meeting)  # again after each new invitation
+        client.get(meeting.get_absolute_url())
+        with CaptureQueriesContext(connection) as queries:
+            page = text(client.get(meeting.get_absolute_url()))
+        return len(queries.captured_queries), page
+
+    few, _ = measure()
+    more = []
+    for n in range(8):
+        case = make_case(agencies=("Education",), first_name="Schoolkid", last_name=f"Many{n}")
+        more.append(
+            services.item_add(actor=coordinator, meeting=meeting, section=Section.REVIEWS, case=case, reason="x")
+        )
+    services.item_invite(actor=coordinator, meeting=meeting, items=more, slot=time(11, 0), user=user(SCHOOL))
+    many, page = measure()
+    assert "Agenda (9 items)" in page and "Hiddenkid" not in page
+    assert many == few
