@@ -62,7 +62,17 @@ class DecisionSerializer(ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "kind", "text", "case", "recorded_by", "recorded_at"]
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "case",
+            "recorded_by",
+            "recorded_at",
+            "mismatch_reason",
+            "withdrawn_at",
+            "withdrawn_reason",
+        ]
 
 
 class AgendaItemSerializer(ModelSerializer):
@@ -72,6 +82,9 @@ class AgendaItemSerializer(ModelSerializer):
     person = NamedSerializer(allow_null=True)
     decisions = DecisionSerializer(many=True)
     actions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    slot = LocalTimeField(
+        read_only=True, allow_null=True, help_text="When the professionals invited for the item join."
+    )
 
     class Meta:
         model = AgendaItem
@@ -80,6 +93,7 @@ class AgendaItemSerializer(ModelSerializer):
             "section",
             "section_label",
             "order",
+            "slot",
             "case",
             "place",
             "person",

@@ -162,6 +162,17 @@ def test_it_withdraws_a_referral_decision_with_a_reason_and_keeps_it(world):
     assert "Withdrawn" in item_page and "Recorded against the wrong child." in item_page
     again = client.post(url, {"reason": "twice"})
     assert again.status_code == 400 and "already been withdrawn" in text(again)
+    # The API shows it withdrawn too, not as a standing decision.
+    from rest_framework.test import APIClient
+
+    from api import services as api_services
+
+    _, key = api_services.token_create(user=user(COORDINATOR), name="Test")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    items = api.get(f"/api/v1/meetings/{meeting.pk}/").json()["items"]
+    shown = next(d for i in items for d in i["decisions"] if d["id"] == decision.pk)
+    assert shown["withdrawn_reason"] == "Recorded against the wrong child." and shown["withdrawn_at"]
 
 
 def test_it_adds_a_withdrawal_after_sign_off_to_the_minutes_as_an_addendum(world):
