@@ -1,6 +1,6 @@
 """Demo MEOG history: last fortnight's signed-off meeting with actions (some overdue), next week's meeting."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -85,11 +85,24 @@ def seed_meetings(world: dict | None = None) -> int:
     )
 
     # Next week's meeting, agenda built from the data.
-    services.meeting_create(
+    upcoming = services.meeting_create(
         actor=coordinator,
         date=today + timedelta(days=(3 - today.weekday()) % 7 or 7),
         starts_at="10:00",
         chair=chair,
         location="Civic Centre, room 2",
+    )
+    # The school's safeguarding lead joins at 10:30 for one child's item only; a housing officer
+    # without an account is expected for the whole meeting.
+    school = users.get("practitioner.school@example.org")
+    item = (
+        upcoming.items.filter(case__agencies_involved=school.agency, case__is_restricted=False).order_by("pk").first()
+        if school
+        else None
+    )
+    if item is not None:
+        services.item_invite(actor=coordinator, meeting=upcoming, items=[item], slot=time(10, 30), user=school)
+    services.guest_add(
+        actor=coordinator, meeting=upcoming, name="Robin Ashdown", organisation="City Housing", role="Housing officer"
     )
     return 2
