@@ -1,7 +1,7 @@
 """Children, cases, concerns and missing episodes: cases/access.py decides, cases/services.py writes."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Value
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
@@ -59,13 +59,15 @@ class ChildViewSet(ApiViewSet):
     audit_kind = "child"
 
     def visible_queryset(self):
-        visible = cases_visible_to(self.request.user)
-        return Child.objects.filter(pk__in=visible.values("child_id")).prefetch_related(
-            Prefetch(
-                "cases",
-                queryset=Case.objects.filter(pk__in=visible.values("pk")).order_by("-created_at", "-pk"),
-                to_attr="visible_cases",
-            )
+        user = self.request.user
+        visible = restrict_to_visible(Case.objects.all(), user)
+        # Coordinators and chairs see every child: each has had a case from the moment it was
+        # recorded (cases.services.concern_log), so no semi-join over 100,000 cases to count them.
+        children = (
+            Child.objects.all() if user.sees_all_cases else Child.objects.filter(pk__in=visible.values("child_id"))
+        )
+        return children.prefetch_related(
+            Prefetch("cases", queryset=visible.order_by("-created_at", "-pk"), to_attr="visible_cases")
         )
 
     def child_of(self, child: Child) -> int:
@@ -183,9 +185,13 @@ class ConcernViewSet(ApiViewSet):
     def visible_queryset(self):
         user = self.request.user
         # Whoever logged a concern sees it, but learns which case it joined only if they may see the case.
-        return restrict_concerns_to_visible(_concern_queryset(), user).annotate(
-            case_visible=Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
+        # (For coordinators and chairs it is every case: no hash of 100,000 case ids per page.)
+        case_visible = (
+            Value(True, output_field=BooleanField())
+            if user.sees_all_cases
+            else Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
         )
+        return restrict_concerns_to_visible(_concern_queryset(), user).annotate(case_visible=case_visible)
 
     def child_of(self, concern: Concern) -> int:
         return concern.case.child_id

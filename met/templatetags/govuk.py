@@ -1,6 +1,8 @@
 """Render Django form fields as GOV.UK Design System components."""
 
 from django import forms, template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -37,7 +39,16 @@ def field(bound_field, hint: str = "", width: str = "", label_size: str = ""):
     return {
         "f": bound_field,
         "kind": kind,
-        "options": _options(bound_field, kind),
+        "options": (options := _options(bound_field, kind)),
+        # A select's options as HTML made here: hundreds of people in one select, each option a
+        # template render, cost more than the rest of the case list (issue 14).
+        "option_tags": format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, mark_safe(" selected") if chosen else "", label) for value, label, chosen, _ in options),
+        )
+        if kind in {"select", "selectmultiple"}
+        else "",
         "input_type": input_type,
         "hint": hint or bound_field.help_text,
         "width": width or widget.attrs.get("class", "") or default_width,
