@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meetings import selectors, services
-from meetings.access import get_guest_for_user, get_meeting_for_user
+from meetings.access import get_guest_for_user, get_meeting_for_user, require_child_details
 from meetings.forms import CASE_ROLE, NEW_GUEST_ROWS, GuestStatementForm, InviteForm
 from meetings.models import AttendanceScope, AttendanceStatus, ItemInvitation, StatementMethod
 from meetings.services.attendance import NewGuest
@@ -177,6 +177,7 @@ def guest_statement(request, pk: int, guest_pk: int):
 def meeting_invite(request, pk: int):
     """Invite a professional (with an account, or a guest) to chosen items at a time slot."""
     meeting = _writable(request, pk)
+    require_child_details(request.user, meeting)  # the items are named
     items, _, _ = selectors.agenda_sections(meeting, request.user)
     live = [i for i in items if i.removed_at is None]
     form = InviteForm(request.POST or None, meeting=meeting, items=live, initial={"slot": meeting.starts_at})

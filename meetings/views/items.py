@@ -229,6 +229,7 @@ def decision_withdraw(request, pk: int, item_pk: int, decision_pk: int):
     """Withdraw a decision recorded in error, with a reason, after a confirmation page. It stays in the record."""
     meeting = get_meeting_for_user(request.user, pk, write=True)
     item = get_item_for_user(request.user, meeting, item_pk, queryset=selectors.item_queryset())
+    require_child_details(request.user, meeting)
     try:
         decision = item.decisions.select_related("recorded_by").get(pk=decision_pk)
     except Decision.DoesNotExist:

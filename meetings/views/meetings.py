@@ -13,6 +13,7 @@ from meetings.access import (
     get_meeting_for_user,
     may_see_child_details,
     meetings_visible_to,
+    require_child_details,
     visible_items,
 )
 from meetings.forms import (
@@ -161,6 +162,7 @@ def meeting_sign_off(request, pk: int):
         raise PermissionDenied("Only a chair signs off the minutes.")
     if meeting.is_signed_off:
         raise PermissionDenied(services.SIGNED_OFF)
+    require_child_details(request.user, meeting)  # the page names the children not discussed
     error = None
     if request.method == "POST":
         raw = request.POST.getlist("not_discussed")

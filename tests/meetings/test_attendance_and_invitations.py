@@ -246,6 +246,8 @@ def test_it_prints_a_guests_pack_with_their_items_only(world):
 def test_it_invites_through_the_page_and_shows_the_slot_on_the_agenda(world):
     meeting, invited, _ = world
     client = client_for(COORDINATOR)
+    assert client.get(reverse("meeting_invite", args=[meeting.pk])).status_code == 403  # statement first
+    services.statement_accept(actor=user(COORDINATOR), meeting=meeting)
     url = reverse("meeting_invite", args=[meeting.pk])
     assert "Invitedkid" in text(client.get(url))
     response = client.post(
@@ -262,7 +264,6 @@ def test_it_invites_through_the_page_and_shows_the_slot_on_the_agenda(world):
     guest = Guest.objects.get(name="Ash Moor")
     assert guest.scope == "items"
     assert ItemInvitation.objects.get(guest=guest).item == invited
-    services.statement_accept(actor=user(COORDINATOR), meeting=meeting)
     page = text(client.get(meeting.get_absolute_url()))
     assert "Slot 10:45" in page and "Ash Moor (Placement provider)" in page
     assert 'id="running-order"' in page
@@ -277,6 +278,7 @@ def test_it_invites_through_the_page_and_shows_the_slot_on_the_agenda(world):
 )
 def test_it_refuses_an_invitation_that_makes_no_sense(world, who, slot, message):
     meeting, invited, _ = world
+    services.statement_accept(actor=user(COORDINATOR), meeting=meeting)
     response = client_for(COORDINATOR).post(
         reverse("meeting_invite", args=[meeting.pk]),
         {"who": "user", "user": user(who).pk, "items": [invited.pk], "slot": slot},

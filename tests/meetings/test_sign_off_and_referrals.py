@@ -58,6 +58,7 @@ def test_it_refuses_to_sign_off_before_the_meeting_starts(world):
     at_0541 = timezone.make_aware(datetime.combine(later.date, time(5, 41)))
     with pytest.raises(ValidationError, match="once it has been held"):
         services.meeting_sign_off(actor=user(CHAIR), meeting=later, now=at_0541)
+    services.statement_accept(actor=user(CHAIR), meeting=later)
     chair = client_for(CHAIR)
     url = reverse("meeting_sign_off", args=[later.pk])
     page = text(chair.get(url))
