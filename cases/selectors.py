@@ -9,6 +9,7 @@ from cases import extensions
 from cases.access import restrict_to_visible
 from cases.missing import episode_rhi_state, overdue_rhi_filter
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
+from met import cache, pagination
 
 
 def case_counts(user) -> dict:
@@ -16,6 +17,19 @@ def case_counts(user) -> dict:
     cached = getattr(user, "_met_case_counts", None)
     if cached is not None:
         return cached
+    # Like a long list's total (met/pagination.py): figures over a thousand cases may be half a
+    # minute old, for this person only; smaller ones are counted on every view.
+    key = f"met:home-counts:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _count(user)
+        if counts["open_cases"] >= pagination.FROM_ROWS:
+            cache.set(key, counts, pagination.SECONDS)
+    user._met_case_counts = counts  # the panels of one page share one count
+    return counts
+
+
+def _count(user) -> dict:
     # Both case figures from one pass over the cases the user may see.
     counts = restrict_to_visible(Case.objects.filter(status=CaseStatus.OPEN), user).aggregate(
         open_cases=Count("pk"), high_risk_cases=Count("pk", filter=Q(risk_level=RiskLevel.HIGH))
@@ -27,7 +41,6 @@ def case_counts(user) -> dict:
     }
     if user.sees_all_cases:
         counts["untriaged"] = Concern.objects.filter(triaged_at__isnull=True).count()
-    user._met_case_counts = counts  # the panels of one page share one count
     return counts
 
 

@@ -15,9 +15,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 
-from django.core.cache import cache
 from matplotlib import pyplot as plt
 from matplotlib.ticker import MaxNLocator
+
+from met import cache
 
 COLOURS = {"concerns": "#1d70b8", "missing_episodes": "#d4351c", "cases_opened": "#00703c"}
 LABELS = {"concerns": "Concerns", "missing_episodes": "Missing episodes", "cases_opened": "Cases opened"}

@@ -8,13 +8,13 @@ and both see every case.
 
 from datetime import date
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.missing import overdue_rhi_filter
 from cases.models import Case, CaseStatus, MissingEpisode, RiskLevel
 from meetings.models import Action
+from met import cache
 from reporting import metrics, services
 
 SECONDS = 60

@@ -23,6 +23,7 @@ from cases.views._shared import PAGE_SIZE
 from met.access import require_case_role
 from met.audit import audit, audit_list_page
 from met.csv import csv_response
+from met.pagination import CountKeptPaginator, count_key
 
 
 @login_required
@@ -33,7 +34,7 @@ def case_list(request):
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
     cases = selectors.filtered_cases(request.user, form.cleaned_data)
-    paginator = Paginator(cases, PAGE_SIZE)
+    paginator = CountKeptPaginator(cases, PAGE_SIZE, key=count_key(request.user, "case_list", request.GET))
     number = form.cleaned_data.get("page") or 1
     if number > paginator.num_pages:
         form.add_error(
