@@ -27,7 +27,7 @@ from meetings.models import (
     PlaceOfConcern,
 )
 from met.models import Reminder
-from riskassessment.models import Assessment, Referral, RiskHistory
+from riskassessment.models import Assessment, Referral, ReferralOutcome, RiskHistory
 
 LEVELS = [RiskLevel.NOT_ASSESSED, RiskLevel.NONE, RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
 STUCK_WEEKS = 12
@@ -203,7 +203,10 @@ def actions_by_agency(start: date, end: date) -> dict[str, dict[str, int]]:
 
 def referrals_by_provider(start: date, end: date) -> dict[str, int]:
     """Intervention referrals made in the period, by provider."""
-    return _count_by(Referral.objects.filter(referred_on__gte=start, referred_on__lt=end), "provider__name")
+    referrals = Referral.objects.filter(referred_on__gte=start, referred_on__lt=end).exclude(
+        outcome=ReferralOutcome.WITHDRAWN  # made in error and withdrawn by the meeting
+    )
+    return _count_by(referrals, "provider__name")
 
 
 def stuck_cases(end: date) -> list[dict]:

@@ -135,7 +135,9 @@ class ReferralForm(forms.Form):
 
 
 class ReferralOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(choices=ReferralOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.WITHDRAWN], widget=forms.RadioSelect
+    )
     note = forms.CharField(label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

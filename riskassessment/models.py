@@ -225,6 +225,8 @@ class ReferralOutcome(models.TextChoices):
     DECLINED = "declined", "Declined by the provider"
     REFUSED = "refused", "Refused by the child or family"
     COMPLETED = "completed", "Work completed"
+    # Set only by the meeting withdrawing the referral decision (meetings.services.decision_withdraw).
+    WITHDRAWN = "withdrawn", "Withdrawn by the meeting"
 
 
 class Referral(models.Model):  # noqa: DJ008 - shown through its provider and date

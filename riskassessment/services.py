@@ -300,13 +300,27 @@ def referral_create(
 def referral_record_outcome(
     *, actor: User, referral: Referral, outcome: str, note: str = "", request: HttpRequest | None = None
 ) -> Referral:
-    if outcome not in ReferralOutcome.values:
+    if outcome not in ReferralOutcome.values or outcome == ReferralOutcome.WITHDRAWN:
         raise ValidationError({"outcome": "Choose an outcome."})
     referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    if referral.outcome == ReferralOutcome.WITHDRAWN:
+        raise ValidationError("The meeting withdrew this referral: it has no outcome to record.")
     referral.outcome = outcome
     referral.outcome_note = note
     referral.save(update_fields=["outcome", "outcome_note"])
     _audit(actor, "referral.update", referral, referral.case, request, {"outcome": outcome})
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, actor: User, referral: Referral, note: str, request: HttpRequest | None = None) -> Referral:
+    """The meeting withdrew the decision that made this referral: kept, marked withdrawn, counted in
+    no report (reporting.metrics.referrals_by_provider)."""
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    referral.outcome = ReferralOutcome.WITHDRAWN
+    referral.outcome_note = (referral.outcome_note + "\n" if referral.outcome_note else "") + note
+    referral.save(update_fields=["outcome", "outcome_note"])
+    _audit(actor, "referral.withdraw", referral, referral.case, request, {"outcome": referral.outcome})
     return referral
 
 

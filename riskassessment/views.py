@@ -251,9 +251,15 @@ def referral_outcome(request, pk: int):
         request.POST or None, initial={"outcome": referral.outcome, "note": referral.outcome_note}
     )
     if request.method == "POST" and form.is_valid():
-        services.referral_record_outcome(actor=request.user, referral=referral, request=request, **form.cleaned_data)
-        messages.success(request, "Referral outcome recorded.")
-        return redirect(referral.case)
+        try:
+            services.referral_record_outcome(
+                actor=request.user, referral=referral, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, "Referral outcome recorded.")
+            return redirect(referral.case)
     return render(
         request,
         "riskassessment/referral_outcome.html",

@@ -145,12 +145,10 @@ def decision_withdraw(*, actor: User, decision: Decision, reason: str, request: 
     decision.withdrawn_at, decision.withdrawn_by, decision.withdrawn_reason = timezone.now(), actor, reason
     decision.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     if decision.referral is not None:
-        risk_services.referral_record_outcome(
+        risk_services.referral_withdraw(
             actor=actor,
             referral=decision.referral,
-            outcome=decision.referral.outcome,
-            note=(decision.referral.outcome_note + "\n" if decision.referral.outcome_note else "")
-            + f"Referral decision withdrawn by the meeting on {timezone.localdate():%-d %B %Y}: {reason}",
+            note=f"Referral decision withdrawn by the meeting on {timezone.localdate():%-d %B %Y}: {reason}",
             request=request,
         )
     if decision.meeting.status == MeetingStatus.SIGNED_OFF:

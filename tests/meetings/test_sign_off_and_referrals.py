@@ -202,3 +202,28 @@ def test_it_answers_404_for_a_decision_of_another_item(world):
     assert client_for(COORDINATOR).get(url).status_code == 404
     assert client_for(COORDINATOR).post(url, {"reason": "x"}).status_code == 404
     assert Decision.objects.get(pk=decision.pk).withdrawn_at is None
+
+
+def test_a_withdrawn_referral_is_marked_counted_in_no_report_and_takes_no_outcome(world):
+    from django.core.exceptions import ValidationError
+
+    from reporting import metrics
+    from riskassessment import services as risk_services
+    from riskassessment.models import ReferralOutcome
+
+    _, discussed, _ = world
+    barnardos = Provider.objects.get(name="Barnardo's")
+    decision = services.decision_referral(
+        actor=user(COORDINATOR), item=discussed, provider=barnardos, referred_on=TODAY
+    )
+    month_start, next_month = TODAY.replace(day=1), (TODAY.replace(day=1) + timedelta(days=32)).replace(day=1)
+    assert metrics.referrals_by_provider(month_start, next_month) == {"Barnardo's": 1}
+
+    services.decision_withdraw(actor=user(COORDINATOR), decision=decision, reason="Recorded against the wrong child.")
+
+    referral = Referral.objects.get(pk=decision.referral_id)
+    assert referral.outcome == ReferralOutcome.WITHDRAWN
+    assert metrics.referrals_by_provider(month_start, next_month) == {}
+    with pytest.raises(ValidationError, match="withdrew this referral"):
+        risk_services.referral_record_outcome(actor=user(COORDINATOR), referral=referral, outcome="accepted")
+    assert AuditEvent.objects.filter(action="referral.withdraw", object_id=str(referral.pk)).exists()
