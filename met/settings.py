@@ -150,6 +150,9 @@ if DATABASE_URL:
     # No JIT: it compiles each big statement before running it, 220 ms of a 356 ms report query at
     # 100,000 cases, and a web request never runs long enough to win it back (issue 14).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Every select of categories or agencies was a server-side cursor (DECLARE, FETCH, CLOSE, and a
+    # cursor WITH HOLD kept to the end of the request): three round trips for a handful of rows.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -89,15 +89,17 @@ def test_it_uses_sqlite_under_var_without_a_database_url():
     assert result.stdout.strip().endswith("var/met.sqlite3")
 
 
-def test_it_turns_off_postgresqls_jit_for_the_apps_connections():
-    # JIT compiled the report's and the lists' big statements for longer than they ran (issue 14).
+def test_it_turns_off_postgresqls_jit_and_server_side_cursors_for_the_apps_connections():
+    # JIT compiled the report's and the lists' big statements for longer than they ran, and a
+    # server-side cursor made three round trips of every small select (issue 14).
     env = {**PRODUCTION, "DATABASE_URL": "postgres://met@db.example.org:5432/met"}
     result = _run(
         "shell",
         "--no-imports",
         "-c",
-        "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])",
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['OPTIONS'], d['DISABLE_SERVER_SIDE_CURSORS'])",
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "'options': '-c jit=off'" in result.stdout
+    assert result.stdout.strip() == "{'options': '-c jit=off'} True"
