@@ -63,3 +63,19 @@ def login():
 @pytest.fixture
 def password():
     return TEST_PASSWORD
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that commits (transaction=True) must also use serialized_rollback. Its flush then
+    leaves the content types alone; without it the flush recreates them under new ids, and the next
+    transactional test fails to restore its own - on whichever worker the two happen to share."""
+    bare = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        commits = "transactional_db" in getattr(item, "fixturenames", ()) or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if commits and not (marker is not None and marker.kwargs.get("serialized_rollback")):
+            bare.append(item.nodeid)
+    if bare:
+        raise pytest.UsageError("Transactional tests without serialized_rollback=True: " + ", ".join(bare))

@@ -59,6 +59,10 @@ def test_it_hides_a_restricted_child_from_an_unnamed_attendee_in_the_api_meeting
     assert "Veilstone" not in response.content.decode()
     assert restricted.reference not in response.content.decode()
     assert "Brightwater" in response.content.decode()
+    # The coordinator sees the restricted child too, once they have accepted the statement as everyone
+    # must (issue 20 part 2).
+    assert "Veilstone" not in api(COORDINATOR).get(f"/api/v1/meetings/{meeting.pk}/").content.decode()
+    meeting_services.statement_accept(actor=coordinator, meeting=meeting)
     assert "Veilstone" in api(COORDINATOR).get(f"/api/v1/meetings/{meeting.pk}/").content.decode()
 
 
