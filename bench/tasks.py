@@ -179,14 +179,13 @@ def due_now() -> dict:
     """The items the sweeps must act on now and the reminders they should send, by the sweeps' own
     rules (meetings/escalation.py for actions and feedback, cases/missing.py for interviews, the
     review date for reviews), less what was sent already."""
-    from datetime import timedelta
 
     from django.db.models import Q
     from django.utils import timezone
 
     from cases import missing
-    from cases.models import Case, CaseStatus, MissingEpisode
-    from cases.services import RHI_LOOKBACK_DAYS
+    from cases.models import Case, CaseStatus
+    from cases.services.episodes import returns_for_rhi_reminders
     from meetings import escalation
     from meetings.models import Action, ActionStatus, Feedback
     from met.models import Reminder, User
@@ -210,17 +209,7 @@ def due_now() -> dict:
         who = f.meeting.created_by
         for step in escalation.steps_for(due=f.due_date, today=today, responsible=who, agency=who.agency):
             wanted |= {("feedback", f.pk, step.key, r.pk) for r in step.recipients if r.is_active}
-    episodes = (
-        MissingEpisode.objects.filter(
-            kind="missing",
-            returned_at__lte=now - timedelta(hours=missing.RHI_REMINDER_HOURS),
-            returned_at__gte=now - timedelta(days=RHI_LOOKBACK_DAYS),
-            rhi_completed_at__isnull=True,
-            rhi_declined=False,
-        )
-        .exclude(case__status=CaseStatus.CLOSED)
-        .select_related("case__lead_professional")
-    )
+    episodes = returns_for_rhi_reminders(now)
     for e in episodes:
         overdue = now > missing.rhi_due_at(e.returned_at)
         lead = e.case.lead_professional

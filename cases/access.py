@@ -86,10 +86,6 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return _cases_with_perm(user, "view_case")
 
 
-def cases_changeable_by(user: User) -> QuerySet[Case]:
-    return _cases_with_perm(user, "change_case")
-
-
 def can_change_case(user: User, case: Case) -> bool:
     return _holds(user, "change_case", case.pk)
 

@@ -12,15 +12,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.missing import overdue_rhi_filter
-from cases.models import Case, CaseStatus, MissingEpisode, RiskLevel
+from cases.models import Case, CaseStatus, MissingEpisode
 from meetings.models import Action
 from met import cache
-from reporting import metrics, services
+from reporting import metrics, services, tables
 
 SECONDS = 60
 # Stuck cases named on the page; the rest are in the download.
 STUCK_SHOWN = 20
-LEVEL_LABELS = dict(RiskLevel.choices)
 
 
 def figures(today: date) -> dict:
@@ -47,7 +46,7 @@ def _compute(today: date) -> dict:
         "missing": metrics.missing_summary(start, end),
         # The level each open case holds now (kept on the case as each confirmation is recorded).
         "open_by_risk": [
-            (level.value, LEVEL_LABELS[level.value], by_level.get(level.value, 0)) for level in metrics.LEVELS
+            (level.value, tables.LEVEL_LABELS[level.value], by_level.get(level.value, 0)) for level in metrics.LEVELS
         ],
         "overdue_actions": list(
             Action.objects.overdue(today)

@@ -45,10 +45,6 @@ def period_for(kind: str, start: date) -> tuple[date, date]:
     return start, end
 
 
-def first_working_day_of_month(day: date) -> date:
-    return next_working_day(day.replace(day=1))
-
-
 def _require_chair(actor: User | None) -> None:
     # None is the scheduled monthly build, which nobody asked for.
     if actor is not None:

@@ -126,13 +126,11 @@ def missing_episode_update(
 RHI_LOOKBACK_DAYS = 28  # older returns were handled (or not) long ago: a first sweep must not flood inboxes
 
 
-def rhi_sweep(*, now: datetime | None = None) -> int:
-    """48 hours after a return with no interview: remind the lead professional. At 72: overdue, tell the coordinators too."""
-    from met.models import User as Member
-    from met.reminders import Section, digest
-
-    now = now or timezone.now()
-    episodes = (
+def returns_for_rhi_reminders(now: datetime):
+    """Returns the RHI sweep reminds about at `now`: 48 hours or more ago, within the look-back, no
+    interview recorded or declined, on a case still open (make bench counts its expected reminders
+    from the same selection)."""
+    return (
         MissingEpisode.objects.filter(
             kind="missing",
             returned_at__lte=now - timedelta(hours=missing.RHI_REMINDER_HOURS),
@@ -143,6 +141,15 @@ def rhi_sweep(*, now: datetime | None = None) -> int:
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case__lead_professional")
     )
+
+
+def rhi_sweep(*, now: datetime | None = None) -> int:
+    """48 hours after a return with no interview: remind the lead professional. At 72: overdue, tell the coordinators too."""
+    from met.models import User as Member
+    from met.reminders import Section, digest
+
+    now = now or timezone.now()
+    episodes = returns_for_rhi_reminders(now)
     coordinators = list(Member.objects.filter(is_active=True, is_coordinator=True))
     section = Section("Return home interviews", reverse("rhi_overdue_list"))
     with digest() as reminders:

@@ -14,6 +14,7 @@ from meetings.access import get_guest_for_user, get_meeting_for_user, require_ch
 from meetings.forms import CASE_ROLE, NEW_GUEST_ROWS, GuestStatementForm, InviteForm
 from meetings.models import AttendanceScope, AttendanceStatus, ItemInvitation, StatementMethod
 from meetings.services.attendance import NewGuest
+from meetings.views._shared import _audit_children
 from met.models import User
 from met.views.editing import apply_service_error
 
@@ -192,6 +193,7 @@ def meeting_invite(request, pk: int):
             count = len(invitations)
             messages.success(request, f"Invited for {count} item{'s' if count != 1 else ''} at {data['slot']:%H:%M}.")
             return redirect(f"{meeting.get_absolute_url()}#running-order")
+    _audit_children(request, meeting, live, "meeting.invite_page")  # every item is named to choose from
     invitations = (
         ItemInvitation.objects.filter(item__meeting=meeting)
         .select_related("item__case__child", "item__place", "item__person", "user__agency", "guest", "invited_by")

@@ -27,6 +27,7 @@ from meetings.forms import (
     WithdrawDecisionForm,
 )
 from meetings.models import AgendaItem, Decision, Section
+from meetings.views._shared import _audit_children
 from met.access import require_case_role
 from met.audit import audit
 from met.views.editing import apply_service_error
@@ -247,6 +248,7 @@ def decision_withdraw(request, pk: int, item_pk: int, decision_pk: int):
                 request, "Decision withdrawn. It stays in the minutes, marked as withdrawn, with your reason."
             )
             return redirect("meeting_item", pk=meeting.pk, item_pk=item.pk)
+    _audit_children(request, meeting, [item], "meeting.decision_withdraw_page")
     return render(
         request,
         "meetings/decision_withdraw.html",

@@ -180,6 +180,7 @@ def meeting_sign_off(request, pk: int):
     undiscussed = visible_items(
         request.user, selectors.item_queryset().filter(pk__in=agenda.undiscussed_items(meeting).values("pk"))
     )
+    _audit_children(request, meeting, undiscussed, "meeting.sign_off_page")
     return render(
         request,
         "meetings/sign_off.html",

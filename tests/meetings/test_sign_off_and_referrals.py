@@ -227,3 +227,26 @@ def test_a_withdrawn_referral_is_marked_counted_in_no_report_and_takes_no_outcom
     with pytest.raises(ValidationError, match="withdrew this referral"):
         risk_services.referral_record_outcome(actor=user(COORDINATOR), referral=referral, outcome="accepted")
     assert AuditEvent.objects.filter(action="referral.withdraw", object_id=str(referral.pk)).exists()
+
+
+def test_the_pages_that_name_children_record_each_child_as_seen(world):
+    """The sign-off, invitation and decision-withdrawal pages name children: each view is an audited read."""
+    meeting, discussed, skipped = world
+    decision = services.decision_other(actor=user(COORDINATOR), item=discussed, text="Strategy meeting")
+    pages = {
+        "meeting.sign_off_page": (CHAIR, reverse("meeting_sign_off", args=[meeting.pk]), {skipped.case.child_id}),
+        "meeting.invite_page": (
+            COORDINATOR,
+            reverse("meeting_invite", args=[meeting.pk]),
+            {discussed.case.child_id, skipped.case.child_id},
+        ),
+        "meeting.decision_withdraw_page": (
+            COORDINATOR,
+            reverse("meeting_decision_withdraw", args=[meeting.pk, discussed.pk, decision.pk]),
+            {discussed.case.child_id},
+        ),
+    }
+    for action, (email, url, children) in pages.items():
+        assert client_for(email).get(url).status_code == 200, action
+        seen = set(AuditEvent.objects.filter(action=action).values_list("child_id", flat=True))
+        assert seen == children, action
