@@ -59,7 +59,11 @@ run: $(RUN_STAMP)
 	@echo ""
 	@$(RUN_ENV) $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
+# The browser tests (tests/browser/: axe-core on every page, keyboard journeys, reflow at 320px) drive
+# Debian's Chromium. Without it they fail and say how to install it; MET_SKIP_BROWSER=1 skips them on purpose.
 test: $(DEV_STAMP)
+	@test -n "$$MET_SKIP_BROWSER" || test -x /usr/lib/chromium/chromium || test -x /usr/bin/chromium || test -n "$$MET_CHROMIUM" \
+		|| echo "Chromium is missing, so the browser tests will fail: apt-get install chromium (or MET_SKIP_BROWSER=1 make test to skip them)"
 	$(TEST_ENV) $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)

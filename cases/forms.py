@@ -13,22 +13,8 @@ from cases.models import (
 from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS, placement_problems
 from met import dates
 from met.concurrency import VersionedFormMixin
+from met.form_errors import Form, ModelForm
 from met.models import Agency, User
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -39,7 +25,6 @@ def _datetime_field(label: str, *, required: bool = True, help_text: str = "") -
         label=label,
         required=required,
         help_text=help_text,
-        widget=DateTimeInput(),
         input_formats=DATETIME_FORMATS,
         error_messages={"invalid": f"Enter {label.lower()} as a real date and time, like 24/11/2026 18:30."},
     )
@@ -64,12 +49,12 @@ CHILD_FIELDS = [
 ]
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(ModelForm):
     date_of_birth = dates.DateField(
         label="Date of birth",
         required=False,
-        widget=DateInput(),
         input_formats=DATE_FORMATS,
+        birthday=True,
         help_text="Leave blank if you do not know it.",
         error_messages={"invalid": "Enter the date of birth as a real date, like 27/03/2010."},
     )
@@ -103,7 +88,7 @@ class ChildEditForm(VersionedFormMixin, ChildForm):
     snapshot_fields = CHILD_FIELDS
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(Form):
     category = forms.ModelChoiceField(
         label="What kind of concern is it?",
         queryset=Category.objects.all(),
@@ -129,7 +114,7 @@ class ConcernForm(forms.Form):
         return value
 
 
-class DuplicateChoiceForm(forms.Form):
+class DuplicateChoiceForm(Form):
     """Shown when a new child looks like one already on MET Hub that the user can see."""
 
     NEW = "new"
@@ -148,7 +133,7 @@ class DuplicateChoiceForm(forms.Form):
         return value
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(Form):
     lead_agency = forms.ModelChoiceField(
         queryset=Agency.objects.filter(is_active=True),
         empty_label="Choose the lead agency",
@@ -178,7 +163,7 @@ class OpenCaseForm(forms.Form):
         self.fields["categories"].item_hints = {c.pk: c.definition for c in Category.objects.all()}
 
 
-class CloseCaseForm(forms.Form):
+class CloseCaseForm(Form):
     reason = forms.ChoiceField(
         choices=ClosureReason.choices,
         widget=forms.RadioSelect,
@@ -187,7 +172,7 @@ class CloseCaseForm(forms.Form):
     note = forms.CharField(label="Details", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class CaseEditForm(VersionedFormMixin, forms.ModelForm):
+class CaseEditForm(VersionedFormMixin, ModelForm):
     snapshot_fields = list(COORDINATOR_CASE_FIELDS)
 
     class Meta:
@@ -214,10 +199,11 @@ class CaseEditForm(VersionedFormMixin, forms.ModelForm):
             "restricted_to"
         ].help_text = "Only for a restricted case: the people (besides coordinators and chairs) who may see it."
         self.fields["categories"].required = True
+        self.fields["categories"].error_messages["required"] = "Choose at least one exploitation category."
         self.fields["categories"].item_hints = {c.pk: c.definition for c in Category.objects.all()}
 
 
-class VoiceForm(VersionedFormMixin, forms.ModelForm):
+class VoiceForm(VersionedFormMixin, ModelForm):
     snapshot_fields = list(PRACTITIONER_CASE_FIELDS)
 
     class Meta:
@@ -226,7 +212,7 @@ class VoiceForm(VersionedFormMixin, forms.ModelForm):
         widgets = {"voice_of_child": forms.Textarea(attrs={"rows": 6})}
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(
         label="Add a case note",
         max_length=10000,
@@ -238,7 +224,7 @@ class NoteForm(forms.Form):
 EPISODE_FORM_FIELDS = list(EPISODE_FIELDS)
 
 
-class MissingEpisodeForm(forms.ModelForm):
+class MissingEpisodeForm(ModelForm):
     went_missing_at = _datetime_field("Went missing at")
     returned_at = _datetime_field(
         "Returned at", required=False, help_text="Leave blank while the child is still missing."
@@ -274,7 +260,7 @@ def _practitioners() -> list[tuple]:
     return [("", "Anyone"), *((pk, name or email) for pk, name, email in people)]
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CaseStatus.choices])
     risk_level = forms.ChoiceField(
         label="Risk level", required=False, choices=[("", "Any risk level"), *RiskLevel.choices]
@@ -302,7 +288,7 @@ class CaseFilterForm(forms.Form):
             field.error_messages["invalid_choice"] = f"That {label} is not one of the options."
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(
         label="Name, known-as name, date of birth or identifier",
         max_length=100,

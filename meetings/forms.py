@@ -2,11 +2,12 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.forms import DATE_FORMATS, DateInput
+from cases.forms import DATE_FORMATS
 from cases.models import ClosureReason
 from meetings.models import FeedbackMethod, PersonOfConcern, PlaceOfConcern, Section
 from meetings.services import DUE_DATES, MEETING_DATES
 from met import dates
+from met.form_errors import Form, ModelForm
 from met.models import Agency, User
 from riskassessment.models import Provider
 from riskassessment.services import CONFIRMABLE_LEVELS
@@ -15,10 +16,15 @@ from riskassessment.services import CONFIRMABLE_LEVELS
 CASE_ROLE = Q(is_practitioner=True) | Q(is_coordinator=True) | Q(is_chair=True)
 
 
+# A time is typed in a plain box on the 24-hour clock: a native time input shows a 12-hour clock in some
+# browsers and is several tab stops (issue 15).
+TIME_BOX = forms.TimeInput(attrs={"class": "govuk-input--width-4", "spellcheck": "false"}, format="%H:%M")
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
+
+
 def _date(label: str, **kwargs) -> forms.DateField:
     return dates.DateField(
         label=label,
-        widget=DateInput(),
         input_formats=DATE_FORMATS,
         error_messages={
             "invalid": f"Enter {label.lower()} as a real date, like 3/12/2026.",
@@ -36,12 +42,14 @@ def _people(queryset=None):
     return field
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     # A meeting is this year or next, give or take: 9999 or 0001 is a typing error.
-    date = _date("Date", **MEETING_DATES)
+    date = _date("Date of the meeting", **MEETING_DATES)
     starts_at = forms.TimeField(
         label="Start time",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="On the 24-hour clock, like 10:00.",
+        widget=TIME_BOX,
+        input_formats=TIME_FORMATS,
         initial="10:00",
         error_messages={"invalid": "Enter a time like 10:00."},
     )
@@ -55,13 +63,13 @@ class MeetingForm(forms.Form):
     )
 
 
-class AddItemForm(forms.Form):
+class AddItemForm(Form):
     section = forms.TypedChoiceField(choices=Section.choices, coerce=int)
     case = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(max_length=500, required=False, label="Why it is on the agenda")
 
 
-class RemoveItemForm(forms.Form):
+class RemoveItemForm(Form):
     reason = forms.CharField(
         label="Why take it off the agenda?",
         max_length=500,
@@ -69,7 +77,7 @@ class RemoveItemForm(forms.Form):
     )
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(Form):
     discussion = forms.CharField(
         label="Discussion summary",
         required=False,
@@ -79,7 +87,7 @@ class DiscussionForm(forms.Form):
     )
 
 
-class ConfirmRiskForm(forms.Form):
+class ConfirmRiskForm(Form):
     assessment = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
@@ -102,7 +110,7 @@ class ConfirmRiskForm(forms.Form):
         )
 
 
-class ReferralDecisionForm(forms.Form):
+class ReferralDecisionForm(Form):
     provider = forms.ModelChoiceField(
         queryset=Provider.objects.filter(is_active=True),
         empty_label="Choose a provider",
@@ -117,14 +125,14 @@ class ReferralDecisionForm(forms.Form):
     )
 
 
-class CloseDecisionForm(forms.Form):
+class CloseDecisionForm(Form):
     reason = forms.ChoiceField(
         choices=ClosureReason.choices, error_messages={"required": "Choose why the case is closed."}
     )
     note = forms.CharField(required=False, max_length=2000)
 
 
-class OtherDecisionForm(forms.Form):
+class OtherDecisionForm(Form):
     text = forms.CharField(
         label="Decision",
         max_length=3000,
@@ -133,7 +141,7 @@ class OtherDecisionForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     description = forms.CharField(
         label="What needs doing",
         max_length=2000,
@@ -171,7 +179,7 @@ class ActionForm(forms.Form):
         )
 
 
-class CompleteActionForm(forms.Form):
+class CompleteActionForm(Form):
     note = forms.CharField(
         label="What was done",
         max_length=2000,
@@ -180,7 +188,7 @@ class CompleteActionForm(forms.Form):
     )
 
 
-class CancelActionForm(forms.Form):
+class CancelActionForm(Form):
     reason = forms.CharField(
         label="Why cancel it?",
         max_length=2000,
@@ -189,7 +197,7 @@ class CancelActionForm(forms.Form):
     )
 
 
-class QuorumExceptionForm(forms.Form):
+class QuorumExceptionForm(Form):
     reason = forms.CharField(
         label="Reason to go ahead without a quorum",
         max_length=2000,
@@ -198,7 +206,7 @@ class QuorumExceptionForm(forms.Form):
     )
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(Form):
     text = forms.CharField(
         label="Correction",
         max_length=3000,
@@ -207,21 +215,25 @@ class AddendumForm(forms.Form):
     )
 
 
-class PlaceForm(forms.ModelForm):
+class PlaceForm(ModelForm):
     class Meta:
         model = PlaceOfConcern
         fields = ["name", "kind", "address", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": "Enter the place's name."},
+            "kind": {"required": "Choose the kind of place."},
+        }
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     class Meta:
         model = PersonOfConcern
         fields = ["name", "aliases", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class LinkForm(forms.Form):
+class LinkForm(Form):
     case = forms.IntegerField(
         label="Case number",
         help_text="The number in the case reference: 123 for MET-00123.",
@@ -230,14 +242,14 @@ class LinkForm(forms.Form):
     note = forms.CharField(required=False, max_length=300)
 
 
-class DisruptionForm(forms.Form):
+class DisruptionForm(Form):
     what = forms.CharField(label="What was done", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), empty_label="Choose the agency")
     happened_on = _date("When")
     outcome = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FeedbackSentForm(forms.Form):
+class FeedbackSentForm(Form):
     method = forms.ChoiceField(
         choices=[c for c in FeedbackMethod.choices if c[0] != FeedbackMethod.APP_EMAIL],
         error_messages={"required": "Choose how the feedback was given."},
@@ -250,7 +262,7 @@ class FeedbackSentForm(forms.Form):
 NEW_GUEST_ROWS = 3
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     """Invite one person, with an account or as a guest, to chosen items at a time slot."""
 
     who = forms.ChoiceField(
@@ -277,7 +289,9 @@ class InviteForm(forms.Form):
     )
     slot = forms.TimeField(
         label="Time slot",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="On the 24-hour clock, like 10:30.",
+        widget=TIME_BOX,
+        input_formats=TIME_FORMATS,
         error_messages={
             "required": "Enter the time they should join, like 10:30.",
             "invalid": "Enter a time like 10:30.",
@@ -317,14 +331,14 @@ class InviteForm(forms.Form):
         return data
 
 
-class GuestStatementForm(forms.Form):
+class GuestStatementForm(Form):
     accept = forms.BooleanField(
         label="I have read the confidentiality statement and I accept it",
         error_messages={"required": "Tick the box to accept the statement, or hand the device back."},
     )
 
 
-class WithdrawDecisionForm(forms.Form):
+class WithdrawDecisionForm(Form):
     reason = forms.CharField(
         label="Why is the decision being withdrawn?",
         max_length=2000,

@@ -1,31 +1,54 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 
 from met import dates, services
 from met.concurrency import VersionedFormMixin
+from met.form_errors import Form, ModelForm, NamedErrorsMixin
 from met.models import ROLE_HELP, Agency, AgencyKind, Role, User
 
 phone_validator = RegexValidator(r"^[0-9 +()\-]{6,40}$", "Enter a phone number using digits, spaces, + ( ) or -.")
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NamedErrorsMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address."
+        self.fields["password"].error_messages["required"] = "Enter your password."
+
     error_messages = {
         "invalid_login": "Enter a correct email address and password. After 5 failed attempts the account is locked.",
         "inactive": "This account has been deactivated. Ask your agency admin if you need access.",
     }
 
 
-class TokenForm(forms.Form):
+class PasswordChangeForm(NamedErrorsMixin, auth_forms.PasswordChangeForm):
+    """Django's, with messages that name the field."""
+
+
+class PasswordResetForm(NamedErrorsMixin, auth_forms.PasswordResetForm):
+    """Django's, with messages that name the field."""
+
+
+class SetPasswordForm(NamedErrorsMixin, auth_forms.SetPasswordForm):
+    """Django's, with messages that name the field."""
+
+
+class TokenForm(Form):
     token = forms.RegexField(
         label="6-digit code from your authenticator app",
         regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code shown in your authenticator app."},
+        error_messages={
+            "invalid": "Enter the 6-digit code shown in your authenticator app.",
+            "required": "Enter the 6-digit code from your authenticator app.",
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
         ),
@@ -40,7 +63,7 @@ def role_choices(actor: User) -> list[tuple[str, str]]:
     return [(role.value, role.label) for role in Role if role.value in grantable]
 
 
-class UserFormBase(forms.ModelForm):
+class UserFormBase(ModelForm):
     roles = forms.MultipleChoiceField(
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -157,7 +180,7 @@ class UserEditForm(VersionedFormMixin, UserFormBase):
         fields = ["full_name", "job_title", "phone", "line_manager"]
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(ModelForm):
     class Meta:
         model = Agency
         fields = ["name", "short_name", "kind"]
@@ -168,9 +191,12 @@ class AgencyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = AgencyKind.choices
+        self.fields["kind"].error_messages["required"] = "Choose the kind of agency."
+        self.fields["name"].error_messages["required"] = "Enter the agency's name."
+        self.fields["short_name"].error_messages["required"] = "Enter the agency's short name."
 
 
-class AgencyEditForm(VersionedFormMixin, forms.ModelForm):
+class AgencyEditForm(VersionedFormMixin, ModelForm):
     snapshot_fields = ["name", "short_name", "kind", "is_active", "senior_contact"]
 
     class Meta:
@@ -182,7 +208,7 @@ class AgencyEditForm(VersionedFormMixin, forms.ModelForm):
         self.fields["senior_contact"].queryset = User.objects.filter(agency=self.instance, is_active=True)
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(Form):
     q = forms.CharField(label="Name or email", required=False, max_length=100)
     status = forms.ChoiceField(
         label="Status",
@@ -194,11 +220,10 @@ class UserFilterForm(forms.Form):
     )
 
 
-class NonWorkingDayForm(forms.Form):
+class NonWorkingDayForm(Form):
     date = dates.DateField(
         label="Date",
         **services.NON_WORKING_DAYS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"required": "Enter the date.", "invalid": "Enter a real date, like 8/5/2027."},
     )

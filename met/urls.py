@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from met import forms as met_forms
 from met.views import accounts, errors, health, home
 from met.views import admin as admin_views
 
@@ -20,7 +21,9 @@ urlpatterns = [
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="account/password_change.html", success_url="/account/password/done/"
+            template_name="account/password_change.html",
+            success_url="/account/password/done/",
+            form_class=met_forms.PasswordChangeForm,
         ),
         name="password_change",
     ),
@@ -33,6 +36,7 @@ urlpatterns = [
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="account/password_reset.html",
+            form_class=met_forms.PasswordResetForm,
             email_template_name="account/email/password_reset.txt",
             subject_template_name="account/email/password_reset_subject.txt",
             success_url="/password-reset/sent/",
@@ -47,7 +51,9 @@ urlpatterns = [
     path(
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="account/password_set.html", success_url="/password-reset/complete/"
+            template_name="account/password_set.html",
+            success_url="/password-reset/complete/",
+            form_class=met_forms.SetPasswordForm,
         ),
         name="password_reset_confirm",
     ),

@@ -2,11 +2,12 @@ from django import forms
 from django.utils import timezone
 
 from met import dates
+from met.form_errors import Form, ModelForm
 from reporting.models import Rag, Report, ReportKind
 from reporting.services import EARLIEST_PERIOD, REISSUE_REASON_MAX
 
 
-class RequestReportForm(forms.Form):
+class RequestReportForm(Form):
     kind = forms.ChoiceField(choices=ReportKind.choices, initial=ReportKind.MACE_MONTHLY)
     month = forms.DateField(
         label="Period starting",
@@ -32,7 +33,7 @@ class RequestReportForm(forms.Form):
         return cleaned
 
 
-class ReissueForm(forms.Form):
+class ReissueForm(Form):
     reason = forms.CharField(
         label="Why are you re-issuing this report?",
         help_text="Say what was wrong. The reason is shown on the new issue and kept with the old one.",
@@ -45,7 +46,7 @@ class ReissueForm(forms.Form):
     )
 
 
-class CommentaryForm(forms.ModelForm):
+class CommentaryForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -54,7 +55,7 @@ class CommentaryForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
 
 
-class RagForm(forms.Form):
+class RagForm(Form):
     rating = forms.ChoiceField(
         choices=Rag.choices, widget=forms.RadioSelect, error_messages={"required": "Choose red, amber or green."}
     )
@@ -66,7 +67,6 @@ class RagForm(forms.Form):
     dated = dates.DateField(
         label="As at",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": "Enter a real date."},
     )

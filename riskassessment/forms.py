@@ -4,9 +4,10 @@ import re
 from django import forms
 from django.utils import timezone
 
-from cases.forms import DATE_FORMATS, DateInput
+from cases.forms import DATE_FORMATS
 from cases.models import RiskLevel
 from met import dates
+from met.form_errors import Form, ModelForm
 from riskassessment.models import Indicator, Provider, ProviderLevel, ReferralOutcome, ReviewInterval
 from riskassessment.services import CONFIRMABLE_LEVELS, AnswerData
 
@@ -17,13 +18,12 @@ def _date(label: str, *, required: bool = False) -> forms.DateField:
     return dates.DateField(
         label=label,
         required=required,
-        widget=DateInput(),
         input_formats=DATE_FORMATS,
         error_messages={"invalid": f"Enter {label.lower()} as a real date, like 27/03/2026."},
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(Form):
     """One row of fields per indicator of the assessment's own tool version."""
 
     assessment_date = _date("Assessment date", required=True)
@@ -109,7 +109,7 @@ class AssessmentForm(forms.Form):
         ]
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     level = forms.ChoiceField(
         label="Confirmed risk level",
         choices=[(level.value, level.label) for level in CONFIRMABLE_LEVELS],
@@ -125,7 +125,7 @@ class ConfirmForm(forms.Form):
     )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     provider = forms.ModelChoiceField(
         queryset=Provider.objects.filter(is_active=True),
         empty_label="Choose a provider",
@@ -134,14 +134,14 @@ class ReferralForm(forms.Form):
     referred_on = _date("Date referred", required=True)
 
 
-class ReferralOutcomeForm(forms.Form):
+class ReferralOutcomeForm(Form):
     outcome = forms.ChoiceField(
         choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.WITHDRAWN], widget=forms.RadioSelect
     )
     note = forms.CharField(label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PublishToolForm(forms.Form):
+class PublishToolForm(Form):
     definition = forms.CharField(
         label="Tool definition (JSON)",
         widget=forms.Textarea(attrs={"rows": 30}),
@@ -158,7 +158,7 @@ class PublishToolForm(forms.Form):
             ) from None
 
 
-class ReviewIntervalsForm(forms.Form):
+class ReviewIntervalsForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = {r.level: r.weeks for r in ReviewInterval.objects.all()}
@@ -172,7 +172,7 @@ class ReviewIntervalsForm(forms.Form):
             )
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(ModelForm):
     levels = forms.MultipleChoiceField(
         label="Risk levels it takes",
         choices=ProviderLevel.choices,

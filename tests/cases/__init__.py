@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, CaseStatus, Category, ClosureReason, MissingEpisode
 from met.models import Agency, User
+from met.widgets import GovukDateInput
 
 COORDINATOR = "coordinator@example.org"
 CHAIR = "chair@example.org"
@@ -162,7 +163,11 @@ def form_data(form) -> dict:
         bound = form[name]
         widget = bound.field.widget
         value = bound.value()
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, GovukDateInput):
+            # The GOV.UK date input's boxes: <name>-day, -month, -year (and -time).
+            for part, typed in widget.format_value(value).items():
+                data[f"{bound.html_name}-{part}"] = typed
+        elif isinstance(widget, forms.CheckboxInput):
             if value:
                 data[bound.html_name] = "on"
         elif isinstance(widget, forms.SelectMultiple):

@@ -300,7 +300,7 @@ BAD_EPISODES = {
         {"went_missing_at": "2026-02-30T10:00"},
         "Enter went missing at as a real date and time, like 24/11/2026 18:30.",
     ),
-    "no start": ({"went_missing_at": ""}, "This field is required."),
+    "no start": ({"went_missing_at": ""}, "Enter went missing at."),
     "unknown kind": ({"kind": "vanished"}, "Select a valid choice. vanished is not one of the available choices."),
     "over-long place found": ({"where_found": "p" * 301}, "Ensure this value has at most 300 characters"),
 }
@@ -609,7 +609,7 @@ def test_it_refuses_an_nhs_number_another_child_has(case, health, demo_data):
             {"lead_professional": "practitioner.health@example.org"},
             "The lead professional must work for the lead agency.",
         ),
-        ({"categories": []}, "This field is required."),
+        ({"categories": []}, "Choose at least one exploitation category."),
         ({"voice_of_child": "v" * 5001}, "Ensure this value has at most 5000 characters"),
     ],
     ids=["restricted to nobody", "lead professional from another agency", "no category", "over-long voice"],

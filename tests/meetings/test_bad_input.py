@@ -640,8 +640,8 @@ def meeting_form(**fields) -> dict:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"date": "30/02/2027"}, "Enter date as a real date, like 3/12/2026."),
-        ({"date": ""}, "Enter date."),
+        ({"date": "30/02/2027"}, "Enter date of the meeting as a real date, like 3/12/2026."),
+        ({"date": ""}, "Enter date of the meeting."),
         ({"starts_at": "25:99"}, "Enter a time like 10:00."),
         ({"chair": "police"}, "Select a valid choice."),
         ({"online_link": "not a link"}, "Enter a full web address, starting https://"),
@@ -827,7 +827,7 @@ def test_it_answers_400_to_an_unknown_register_form(place):
 def test_it_refuses_a_place_without_a_name_or_kind(world):
     response = client_for(POLICE).post(reverse("place_create"), {"name": "", "kind": "castle"})
     assert response.status_code == 400
-    assert "This field is required." in text(response)
+    assert "Enter the place's name." in text(response)
     assert "Select a valid choice." in text(response)
     from meetings.models import PlaceOfConcern
 

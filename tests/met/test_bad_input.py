@@ -71,8 +71,8 @@ def edit_data(client: Client, user: User, **changes) -> dict:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"username": "", "password": ""}, "This field is required."),
-        ({"username": "someone@example.org", "password": ""}, "This field is required."),
+        ({"username": "", "password": ""}, "Enter your email address."),
+        ({"username": "someone@example.org", "password": ""}, "Enter your password."),
         ({"username": "not an email", "password": "whatever-it-is"}, "Enter a valid email address."),
         ({"username": "nul\x00@example.org", "password": "whatever-it-is"}, "Null characters are not allowed."),
     ],
@@ -330,10 +330,10 @@ def agency_data(**changes) -> dict:
         ({"short_name": "Police"}, "Agency with this Short name already exists."),
         ({"name": "Hampshire Constabulary"}, "Agency with this Name already exists."),
         ({"kind": "spies"}, "Select a valid choice. spies is not one of the available choices."),
-        ({"kind": ""}, "This field is required."),
+        ({"kind": ""}, "Choose the kind of agency."),
         ({"short_name": "S" * 41}, "Ensure this value has at most 40 characters (it has 41)."),
         ({"name": "N" * 201}, "Ensure this value has at most 200 characters (it has 201)."),
-        ({"name": ""}, "This field is required."),
+        ({"name": ""}, "Enter the agency's name."),
     ],
     ids=["duplicate-short-name", "duplicate-name", "bad-kind", "no-kind", "long-short-name", "long-name", "no-name"],
 )
@@ -406,7 +406,7 @@ def test_it_refuses_a_stale_agency_edit(sysadmin, login):
         ("12ab56", "Enter the 6-digit code shown in your authenticator app."),
         ("1234567", "Enter the 6-digit code shown in your authenticator app."),
         ("12345", "Enter the 6-digit code shown in your authenticator app."),
-        ("", "This field is required."),
+        ("", "Enter the 6-digit code from your authenticator app."),
         (
             "\uff11\uff12\uff13\uff14\uff15\uff16",
             "That code did not match.",
