@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable
 from django.db import models
 from rest_framework.request import Request
 
-from met.audit import audit, client_ip
-from met.models import AuditEvent
+from met.audit import audit, client_ip, insert_events
 
 
 def audit_read(request: Request, obj: models.Model, *, action: str, child_id: int | None) -> None:
@@ -27,29 +26,11 @@ def audit_list(
     child_of: Callable[[models.Model], int | None] | None = None,
 ) -> None:
     objects = list(objects)
-    audit(
-        actor=request.user,
-        action=f"{kind}.list",
-        object_type=kind,
-        object_id="list",
-        request=request,
-        via_api=True,
-        detail={"ids": [obj.pk for obj in objects]},
-    )
-    if child_of is None:
-        return
-    ip = client_ip(request)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=request.user,
-            action=f"{kind}.view",
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            child_id=child_of(obj),
-            ip_address=ip,
-            via_api=True,
-            detail={"list": True},
-        )
-        for obj in objects
-        if child_of(obj) is not None
-    )
+    summary = (f"{kind}.list", kind, "list", None, {"ids": [obj.pk for obj in objects]})
+    each = []
+    if child_of is not None:
+        for obj in objects:
+            child_id = child_of(obj)
+            if child_id is not None:
+                each.append((f"{kind}.view", obj._meta.label_lower, obj.pk, child_id, {"list": True}))
+    insert_events(actor=request.user, ip_address=client_ip(request), via_api=True, rows=[summary, *each])

@@ -163,6 +163,13 @@ class Case(models.Model):
             models.Index(fields=["status", "risk_level"]),
             # The case list's order (newest first), so a page is read in order rather than sorted.
             models.Index(fields=["-created_at", "-id"], name="cases_case_newest_first"),
+            # Reviews due (open cases, soonest first): without it the planner walked the review-date
+            # index past 18,000 closed cases for each page (issue 14).
+            models.Index(
+                fields=["risk_review_due", "id"],
+                condition=models.Q(status="open", risk_review_due__isnull=False),
+                name="cases_case_review_due_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,8 +8,13 @@ class MetConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete, post_save
 
-        from met.models import Agency, User
+        from met import workdays
+        from met.models import Agency, NonWorkingDay, User
+
+        post_save.connect(workdays.forget, sender=NonWorkingDay, dispatch_uid="met_workdays_forget_saved")
+        post_delete.connect(workdays.forget, sender=NonWorkingDay, dispatch_uid="met_workdays_forget_deleted")
 
         # Field-by-field change history (before/after); secrets are never copied into it.
         auditlog.register(User, exclude_fields=["password", "last_login", "version"])

@@ -1,8 +1,11 @@
 """Recording audit events: every read and change of protected records goes through here."""
 
+import json
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from met.models import AuditEvent
 
@@ -45,24 +48,62 @@ def audit(
     )
 
 
+def insert_events(*, actor, ip_address: str | None, via_api: bool, rows) -> int:
+    """Many events by one person at one moment in one INSERT. Each row is (action, object_type,
+    object_id, child_id, detail). On PostgreSQL the columns go as arrays through unnest: an agenda of
+    40 children or an API page of 100 records costs one short statement, not the ORM building and
+    compiling an object and nine parameters per row (issue 14)."""
+    rows = [(a, t, str(o), c, d or {}) for a, t, o, c, d in rows]
+    if not rows:
+        return 0
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                at=now,
+                actor_id=actor_id,
+                action=a,
+                object_type=t,
+                object_id=o,
+                child_id=c,
+                ip_address=ip_address,
+                via_api=via_api,
+                detail=d,
+            )
+            for a, t, o, c, d in rows
+        )
+        return len(rows)
+    actions, types, object_ids, child_ids, details = (list(column) for column in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO met_auditevent"
+            " (at, actor_id, action, object_type, object_id, child_id, ip_address, via_api, detail)"
+            " SELECT %s, %s, a, t, o, c, %s::inet, %s, d::jsonb"
+            " FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[]) AS r(a, t, o, c, d)",
+            [
+                now,
+                actor_id,
+                ip_address,
+                via_api,
+                actions,
+                types,
+                object_ids,
+                child_ids,
+                [json.dumps(d) for d in details],
+            ],
+        )
+    return len(rows)
+
+
 def audit_many(*, actor, action: str, obj: models.Model, child_ids, request: HttpRequest | None = None) -> int:
     """One event per child in a single insert: reading a meeting pack reads every child in it."""
-    ip = client_ip(request)
-    via_api = bool(request is not None and request.path.startswith("/api/"))
-    events = [
-        AuditEvent(
-            actor=actor,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            child_id=child_id,
-            ip_address=ip,
-            via_api=via_api,
-        )
-        for child_id in sorted(set(child_ids))
-    ]
-    AuditEvent.objects.bulk_create(events)
-    return len(events)
+    return insert_events(
+        actor=actor,
+        ip_address=client_ip(request),
+        via_api=bool(request is not None and request.path.startswith("/api/")),
+        rows=[(action, obj._meta.label_lower, obj.pk, child_id, None) for child_id in sorted(set(child_ids))],
+    )
 
 
 def audit_list_page(*, actor, kind: str, child_ids, request: HttpRequest | None = None) -> AuditEvent:

@@ -23,3 +23,10 @@ def set(key: str, value, seconds: int) -> None:
         cache.set(key, value, seconds)
     except RedisError as error:
         logger.warning("Shared cache unreachable (%s): figure not kept", type(error).__name__)
+
+
+def delete(key: str) -> None:
+    try:
+        cache.delete(key)
+    except RedisError as error:
+        logger.warning("Shared cache unreachable (%s): %s not forgotten", type(error).__name__, key)

@@ -20,11 +20,30 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year, observed=True))
 
 
+_CACHE_KEY = "met:non-working-days"
+
+
 def _extra_days() -> frozenset[date]:
+    from met import cache
     from met.models import NonWorkingDay
 
     held = _held.get()
-    return held if held is not None else frozenset(NonWorkingDay.objects.values_list("date", flat=True))
+    if held is not None:
+        return held
+    # Every page with a due date asks; the days change a few times a year, and forget() below runs
+    # whenever one is added or removed.
+    days = cache.get(_CACHE_KEY)
+    if days is None:
+        days = frozenset(NonWorkingDay.objects.values_list("date", flat=True))
+        cache.set(_CACHE_KEY, days, 600)
+    return days
+
+
+def forget(**_) -> None:
+    """Connected to NonWorkingDay's save and delete (met.apps)."""
+    from met import cache
+
+    cache.delete(_CACHE_KEY)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cases import extensions, selectors, services
 from cases.access import (
     can_change_case,
-    cases_visible_to,
     get_case_for_user,
+    restrict_to_visible,
 )
 from cases.forms import (
     CaseEditForm,
@@ -39,7 +39,10 @@ def _case_page(request, case: Case, *, note_form: NoteForm, status: int = 200):
         "timeline": selectors.case_timeline(case, timezone.now()),
         "may_change": can_change_case(request.user, case),
         "note_form": note_form,
-        "other_cases": case.child.cases.exclude(pk=case.pk).filter(pk__in=cases_visible_to(request.user).values("pk")),
+        # Most children have one case: read the others only when the case query found some.
+        "other_cases": restrict_to_visible(case.child.cases.exclude(pk=case.pk), request.user)
+        if getattr(case, "met_has_other_cases", True)
+        else [],
         "case_panels": [panel.template for panel in extensions.case_panels()],
     }
     for panel in extensions.case_panels():
@@ -54,7 +57,11 @@ def case_detail(request, pk: int):
     case = get_case_for_user(
         request.user,
         pk,
-        queryset=selectors.case_queryset().prefetch_related(Prefetch("agencies_involved"), "restricted_to"),
+        queryset=selectors.case_queryset()
+        .prefetch_related(Prefetch("agencies_involved"))
+        .annotate(
+            met_has_other_cases=Exists(Case.objects.filter(child_id=OuterRef("child_id")).exclude(pk=OuterRef("pk")))
+        ),
     )
     return _case_page(request, case, note_form=NoteForm())
 

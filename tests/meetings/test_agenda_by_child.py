@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
@@ -189,6 +190,36 @@ def test_it_shows_a_contents_list_with_each_sections_count(people, previous_meet
     assert 'href="#section-1">1. New concerns and screenings</a> <span class="govuk-body-s">(0 items)</span>' in page
     positions = [page.index(f'id="section-{n}"') for n in range(1, 9)]
     assert positions == sorted(positions)
+
+
+def test_it_moves_items_with_one_form_per_item_whose_buttons_post_to_the_items_move_address(people, login):
+    coordinator = people["coordinator@example.org"]
+    cases = [make_case(people, f"Mover{n}") for n in "abc"]
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(risk_level=RiskLevel.HIGH)
+    meeting = new_meeting(people)
+    agenda.build(meeting)
+    services.statement_accept(actor=coordinator, meeting=meeting)
+    client = login(coordinator)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    first, middle, last = AgendaItem.objects.filter(meeting=meeting, section=Section.HIGH_RISK).order_by("order", "pk")
+    # The address the page builds from the item's own is the one the URLconf gives the move view.
+    move = reverse("meeting_item_move", args=[meeting.pk, middle.pk])
+    assert move == reverse("meeting_item", args=[meeting.pk, middle.pk]) + "move/"
+    assert page.count(f'action="{move}"') == 1
+    form = page[page.index(f'action="{move}"') :].split("</form>")[0]
+    assert 'name="direction" value="up"' in form and 'name="direction" value="down"' in form
+    assert (
+        'value="up"'
+        not in page[page.index(f'action="{reverse("meeting_item_move", args=[meeting.pk, first.pk])}"') :].split(
+            "</form>"
+        )[0]
+    )
+    assert client.post(move, {"direction": "up"}).status_code == 302
+    assert list(
+        AgendaItem.objects.filter(meeting=meeting, section=Section.HIGH_RISK)
+        .order_by("order", "pk")
+        .values_list("pk", flat=True)
+    ) == [middle.pk, first.pk, last.pk]
 
 
 # --- the data migration ---------------------------------------------------------------------------

@@ -102,4 +102,23 @@ def test_it_turns_off_postgresqls_jit_and_server_side_cursors_for_the_apps_conne
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "{'options': '-c jit=off'} True"
+    assert result.stdout.strip() == (
+        "{'options': '-c jit=off', 'server_side_binding': True, 'prepare_threshold': 5} True"
+    )
+
+
+def test_it_prepares_statements_unless_told_a_connection_pooler_cannot_keep_them():
+    # A page runs the same statements on every request: prepared, PostgreSQL skips planning them
+    # (issue 14). PgBouncer in transaction mode before 1.21 cannot keep them: the switch turns it off.
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://met@db.example.org:5432/met", "DB_PREPARED_STATEMENTS": "0"}
+    result = _run(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'options': '-c jit=off'}"
+    result = _run("check", env={**env, "DB_PREPARED_STATEMENTS": "sometimes"})
+    assert "DB_PREPARED_STATEMENTS='sometimes' is not a boolean" in result.stderr

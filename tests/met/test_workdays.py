@@ -59,3 +59,15 @@ def test_it_counts_extra_non_working_days_a_system_admin_adds():
 def test_it_refuses_a_negative_number_of_days():
     with pytest.raises(ValueError):
         add_working_days(date(2026, 1, 1), -1)
+
+
+@pytest.mark.django_db
+def test_it_forgets_the_days_it_kept_when_a_system_admin_adds_or_removes_one(django_assert_num_queries):
+    assert add_working_days(date(2026, 12, 24), 2) == date(2026, 12, 30)
+    # Kept: a page asking again reads nothing.
+    with django_assert_num_queries(0):
+        assert add_working_days(date(2026, 12, 24), 2) == date(2026, 12, 30)
+    day = NonWorkingDay.objects.create(date=date(2026, 12, 29), reason="One-off extra bank holiday")
+    assert add_working_days(date(2026, 12, 24), 2) == date(2026, 12, 31)
+    day.delete()
+    assert add_working_days(date(2026, 12, 24), 2) == date(2026, 12, 30)
