@@ -288,3 +288,12 @@ class MissingEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"Missing episode {self.pk} on {self.case}"
+
+
+# --- documents on a case (issue 16, part 3) -------------------------------------------------------
+
+
+# --- safety plans (issue 16, part 1) --------------------------------------------------------------
+
+
+# --- National Referral Mechanism (issue 16, part 2) -----------------------------------------------
