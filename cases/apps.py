@@ -26,6 +26,10 @@ class CasesConfig(AppConfig):
         registry.register_sweep("rhi", services.rhi_sweep, groups=("reminders",), order=20)
         registry.register_demo_builder("case_closures", demo.close_demo_cases, order=25)
 
+        from cases import extensions, nrm
+
+        extensions.register_case_panel("nrm", template="cases/nrm_panel.html", context=nrm.case_panel, order=30)
+
         for order, name in enumerate(("casework", "coordination", "chairing"), start=1):
             registry.register_home_panel(
                 name, template=f"cases/home_{name}.html", context=getattr(selectors, f"{name}_panel"), order=order * 10

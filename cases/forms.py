@@ -8,6 +8,8 @@ from cases.models import (
     Child,
     ClosureReason,
     MissingEpisode,
+    NrmOutcome,
+    NrmReferral,
     RiskLevel,
 )
 from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS, placement_problems
@@ -297,3 +299,69 @@ class SearchForm(Form):
             "max_length": "Search for at most 100 characters.",
         },
     )
+
+
+# --- National Referral Mechanism (issue 16, part 2) -----------------------------------------------
+
+
+class NrmReferralForm(ModelForm):
+    """The referral and its decisions; the rules (cases/nrm.py) are checked here and again in the service."""
+
+    referred_on = dates.DateField(label="Referral date", past=True, input_formats=DATE_FORMATS)
+    rg_decided_on = dates.DateField(
+        label="Reasonable grounds decision date",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="The Competent Authority aims to decide within 5 working days of the referral.",
+    )
+    cg_decided_on = dates.DateField(
+        label="Conclusive grounds decision date",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="Made after a positive reasonable grounds decision, no sooner than 30 days after it.",
+    )
+    ictg_allocated_on = dates.DateField(
+        label="Date the guardian was allocated", required=False, input_formats=DATE_FORMATS
+    )
+
+    class Meta:
+        model = NrmReferral
+        fields = [
+            "referred_on",
+            "first_responder",
+            "reference",
+            "rg_decided_on",
+            "rg_outcome",
+            "cg_decided_on",
+            "cg_outcome",
+            "ictg_allocated",
+            "ictg_name",
+            "ictg_allocated_on",
+        ]
+        widgets = {"rg_outcome": forms.RadioSelect, "cg_outcome": forms.RadioSelect}
+        help_texts = {
+            "first_responder": "For example Hampshire Constabulary or Southampton City Council Children's Services.",
+            "reference": "The reference the Single Competent Authority gave the referral, if known.",
+            "ictg_name": "The guardian's name, or the service (for example Barnardo's ICTG service).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("rg_outcome", "cg_outcome"):
+            self.fields[name].choices = [("", "Not decided yet"), *NrmOutcome.choices]
+
+    def clean(self):
+        from cases import nrm
+
+        cleaned = super().clean()
+        # Fields already refused show their own message; the rules only speak about the others.
+        fields = {name: cleaned.get(name) for name in self._meta.fields}
+        for name, messages in nrm.problems(fields, today=timezone.localdate()).items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
+        return cleaned
+
+
+class NrmReferralEditForm(VersionedFormMixin, NrmReferralForm):
+    snapshot_fields = list(NrmReferralForm.Meta.fields)

@@ -297,3 +297,43 @@ class MissingEpisode(models.Model):
 
 
 # --- National Referral Mechanism (issue 16, part 2) -----------------------------------------------
+
+
+class NrmOutcome(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+
+
+class NrmReferral(models.Model):
+    """A case's referral into the National Referral Mechanism and the Competent Authority's decisions
+    (seed 002: "Ensure use of National Referral Mechanism for trafficking"). Target times: cases/nrm.py."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="nrm_referral")
+    referred_on = models.DateField("referral date")
+    first_responder = models.CharField("first responder organisation", max_length=200)
+    reference = models.CharField("NRM reference", max_length=60, blank=True)
+    rg_decided_on = models.DateField("reasonable grounds decision date", null=True, blank=True)
+    rg_outcome = models.CharField("reasonable grounds decision", max_length=10, choices=NrmOutcome.choices, blank=True)
+    cg_decided_on = models.DateField("conclusive grounds decision date", null=True, blank=True)
+    cg_outcome = models.CharField("conclusive grounds decision", max_length=10, choices=NrmOutcome.choices, blank=True)
+    ictg_allocated = models.BooleanField("Independent Child Trafficking Guardian allocated", default=False)
+    ictg_name = models.CharField("guardian's name or service", max_length=200, blank=True)
+    ictg_allocated_on = models.DateField("guardian allocated on", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "NRM referral"
+        indexes = [
+            # Reports count referrals and decisions by date; "RG overdue" looks for referrals still waiting.
+            models.Index(fields=["referred_on"]),
+            models.Index(fields=["rg_decided_on"]),
+            models.Index(fields=["cg_decided_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"NRM referral on {self.case}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.views import nrm as nrm_views
 
 urlpatterns = [
     path("concerns/new/", views.concern_log, name="concern_log"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", views.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/missing/new/", views.episode_create, name="episode_create"),
     path("cases/<int:pk>/access-log/", views.case_access_log, name="case_access_log"),
+    path("cases/<int:pk>/nrm/", nrm_views.nrm_referral_edit, name="nrm_referral_edit"),
     path("missing/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("missing/overdue-rhi/", views.rhi_overdue_list, name="rhi_overdue_list"),
 ]

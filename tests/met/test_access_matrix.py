@@ -349,6 +349,8 @@ SPECS: dict[str, Spec] = {
     "cases/<int:pk>/concerns/new/": Spec(seen_in(CASE_SEES, writes=()), CASE_VARIANTS, "case"),
     "cases/<int:pk>/notes/": Spec(seen_in(CASE_SEES, changes=CASE_CHANGES), CASE_VARIANTS, "case", ("post",)),
     "cases/<int:pk>/missing/new/": case_write(),
+    # The NRM referral and its decisions (issue 16, part 2): whoever may change the case.
+    "cases/<int:pk>/nrm/": case_write(),
     # Who has accessed this record: chairs (and system admins, who hold no case role) only.
     "cases/<int:pk>/access-log/": Spec(
         lambda role, variant, method: (
