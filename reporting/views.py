@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.models import Case
+from met import cache
 from met.audit import audit, audit_list_page
 from met.concurrency import StaleEditError
 from met.csv import csv_response
@@ -60,6 +63,17 @@ def report_list(request):
     )
 
 
+def _tables_html(report: Report, tables) -> str:
+    """The report's tables are its frozen figures, the same for every reader until it is built again:
+    rendered once per build rather than on every view (most of the page's time, issue 14)."""
+    key = f"report-tables:{report.pk}:{report.built_at.timestamp() if report.built_at else 0}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("reporting/_tables.html", {"report": report, "tables": tables})
+        cache.set(key, str(html), 3600)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered
+
+
 @login_required
 @require_safe
 def report_detail(request, pk: int):
@@ -71,6 +85,7 @@ def report_detail(request, pk: int):
             services.presentation(report),
             form=CommentaryForm(instance=report, initial={"version": report.version}),
         )
+        context["tables_html"] = _tables_html(report, context["tables"])
     if request.headers.get("HX-Request") and report.status == ReportStatus.BUILDING and not report.build_stalled:
         return render(request, "reporting/_building.html", context)
     return render(request, "reporting/report_detail.html", context)
