@@ -12,9 +12,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases import missing
+from cases import missing, nrm
 from cases.missing import RHI_DUE_HOURS
-from cases.models import Case, Category, Child, Concern, MissingEpisode, RiskLevel
+from cases.models import Case, Category, Child, Concern, MissingEpisode, NrmReferral, RiskLevel
 from meetings import quorum
 from meetings.escalation import LEVEL_1, LEVEL_2, overdue_cutoff
 from meetings.models import (
@@ -344,6 +344,24 @@ def trend(end: date, months: int = 12) -> list[dict]:
     return result
 
 
+def nrm_figures(start: date, end: date) -> dict[str, int]:
+    """National Referral Mechanism (issue 16, part 2): referrals made and decisions made in the period, by
+    outcome, and referrals whose reasonable grounds decision was overdue at its end (cases/nrm.py)."""
+    cutoff = nrm.rg_overdue_cutoff(end)
+    return NrmReferral.objects.aggregate(
+        referrals=Count("pk", filter=Q(referred_on__gte=start, referred_on__lt=end)),
+        rg_positive=Count("pk", filter=Q(rg_decided_on__gte=start, rg_decided_on__lt=end, rg_outcome=nrm.POSITIVE)),
+        rg_negative=Count("pk", filter=Q(rg_decided_on__gte=start, rg_decided_on__lt=end, rg_outcome=nrm.NEGATIVE)),
+        cg_positive=Count("pk", filter=Q(cg_decided_on__gte=start, cg_decided_on__lt=end, cg_outcome=nrm.POSITIVE)),
+        cg_negative=Count("pk", filter=Q(cg_decided_on__gte=start, cg_decided_on__lt=end, cg_outcome=nrm.NEGATIVE)),
+        # Overdue at the end of the period: waiting then (decided later, or not yet), the due day past.
+        rg_overdue=Count(
+            "pk",
+            filter=Q(referred_on__lte=cutoff) & (Q(rg_decided_on__isnull=True) | Q(rg_decided_on__gte=end)),
+        ),
+    )
+
+
 def compute(start: date, end: date) -> dict:
     """All measures for the period, as stored in a report."""
     return {
@@ -367,4 +385,5 @@ def compute(start: date, end: date) -> dict:
         "places": places_most_linked(end),
         "disruption": disruption(start, end),
         "trend": trend(end),
+        "nrm": nrm_figures(start, end),
     }

@@ -299,10 +299,33 @@ def _build(data: dict, *, show: Show, lscb: bool) -> list[Table]:
             [[t["month"], *(s(f"trend.{t['month']}.{k}", t[k]) for k in TREND_SERIES)] for t in data["trend"]],
         ),
     ]
+    if "nrm" in data:  # reports stored before issue 16 have no NRM figures
+        tables.append(nrm_table(data["nrm"], show=s))
     if not lscb:
         # Case references stay in the restricted-circulation report only.
         tables.append(stuck_table(data["stuck_cases"]))
     return tables
+
+
+NRM_ROWS = (
+    ("referrals", "Referrals made"),
+    ("rg_positive", "Reasonable grounds decisions: positive"),
+    ("rg_negative", "Reasonable grounds decisions: negative"),
+    ("cg_positive", "Conclusive grounds decisions: positive"),
+    ("cg_negative", "Conclusive grounds decisions: negative"),
+    ("rg_overdue", "Reasonable grounds decisions overdue at the end (over 5 working days)"),
+)
+
+
+def nrm_table(figures: dict, *, show: Show) -> Table:
+    """National Referral Mechanism figures (issue 16, part 2): each count is its own cell, so the LSCB
+    report withholds the small ones like any other."""
+    return Table(
+        "nrm",
+        "National Referral Mechanism",
+        ["Measure", "Number"],
+        [[label, show(f"nrm.{key}", figures.get(key, 0))] for key, label in NRM_ROWS],
+    )
 
 
 def stuck_table(stuck_cases: list[dict]) -> Table:
