@@ -8,7 +8,9 @@ scripts and tests that send one keep working; the API has its own serializers wi
 from datetime import date, datetime
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -33,7 +35,7 @@ class GovukDateInput(forms.Widget):
             return data.get(name)
         if not any(f"{name}-{part}" in data for part in self.parts):
             return None
-        return {part: (data.get(f"{name}-{part}") or "").strip() for part in self.parts}
+        return {part: str(data.get(f"{name}-{part}") or "").strip() for part in self.parts}
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and not any(f"{name}-{part}" in data for part in self.parts)
@@ -61,6 +63,10 @@ class GovukDateInput(forms.Widget):
                 {"time": ""} if self.with_time else {}
             )
         return dict.fromkeys(self.parts, "")
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's templates (templates/govuk/), which the form renderer's own engine does not search.
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - a template's output, escaped
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

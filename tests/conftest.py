@@ -79,3 +79,20 @@ def pytest_collection_modifyitems(items):
             bare.append(item.nodeid)
     if bare:
         raise pytest.UsageError("Transactional tests without serialized_rollback=True: " + ", ".join(bare))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many pages the browser tests checked (tests/browser/test_every_page.py), over every test process."""
+    counts = {"passed": [0, 0], "failed": [0, 0]}
+    for outcome, total in counts.items():
+        for report in terminalreporter.stats.get(outcome, []):
+            properties = dict(getattr(report, "user_properties", ()))
+            total[0] += properties.get("browser_pages", 0)
+            total[1] += properties.get("browser_forms", 0)
+    (pages, forms), (failed_pages, _) = counts["passed"], counts["failed"]
+    if pages or failed_pages:
+        terminalreporter.write_line(
+            f"Browser checks: axe-core (WCAG 2.2 A and AA) and 320px reflow on {pages + failed_pages} pages, "
+            f"{forms} of them answers to a form sent empty; "
+            + ("no violations." if not failed_pages else "violations found: see the failures above.")
+        )

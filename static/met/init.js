@@ -23,3 +23,17 @@ function markScrollingTables() {
 }
 markScrollingTables();
 window.addEventListener("resize", markScrollingTables);
+
+// The skip link moves the focus to the main content and leaves #main-content in the address. A form that
+// posts back to the page would carry it to the answer, where the browser's jump to #main-content takes the
+// focus away from the error summary (found by the keyboard journeys in tests/browser/). The jump has been
+// made by the time this runs; only the address is tidied.
+document.querySelectorAll(".govuk-skip-link").forEach((link) => {
+  link.addEventListener("click", () => {
+    window.setTimeout(() => {
+      if (window.location.hash === link.hash) {
+        window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+      }
+    });
+  });
+});

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 
 from met.models import User
@@ -67,7 +67,9 @@ def browser():
 @pytest.fixture
 def demo_world(transactional_db):
     """The whole demo world exactly as `make run` loads it: agencies, accounts, children, cases, meetings."""
-    call_command("seed_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # One transaction: thousands of statements, one commit.
+    with transaction.atomic():
+        call_command("seed_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return {user.email: user for user in User.objects.select_related("agency")}
 
 

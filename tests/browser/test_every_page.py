@@ -41,10 +41,10 @@ def test_it_has_no_accessibility_violations_on_any_page(group, demo_world, new_p
         page.context.close()
         counts.append(f"{role} {found.pages - before}")
         assert found.pages - before > (2 if email is None else 5), f"{role}: the walk reached only a few pages"
+    problems = found.problems()
     record_property("browser_pages", found.pages)
     record_property("browser_forms", found.forms)
     print(
         f"{group}: {found.pages} pages checked with axe-core and at 320px ({', '.join(counts)}), {found.forms} of them after a form sent empty"
     )
-    problems = found.problems()
     assert not problems, f"{group}: {len(problems)} problems on {found.pages} pages:\n" + "\n".join(problems)
