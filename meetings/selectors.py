@@ -11,9 +11,10 @@ def item_queryset():
     return AgendaItem.objects.select_related("case__child", "case__lead_professional", "place", "person", "removed_by")
 
 
-def agenda_sections(meeting: Meeting, user, *, with_actions: bool = True):
+def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
     """The items the user may see, by section, and the removed ones: (items, sections, removed).
-    The agenda page does not show each item's actions (the minutes do): it reads them only when asked."""
+    With detail=False, only what the agenda page shows: not each item's actions (the minutes show them)
+    nor its lead professional (the pack and the item pages do)."""
     prefetches = [
         Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
         Prefetch(
@@ -22,9 +23,13 @@ def agenda_sections(meeting: Meeting, user, *, with_actions: bool = True):
             to_attr="live_invitations",
         ),
     ]
-    if with_actions:
+    if detail:
         prefetches.append("actions__owner")
-    items = visible_items(user, item_queryset().filter(meeting=meeting).prefetch_related(*prefetches))
+        queryset = item_queryset()
+    else:
+        # The page names each child, not their lead professional (the pack and the item pages do).
+        queryset = AgendaItem.objects.select_related("case__child", "place", "person", "removed_by")
+    items = visible_items(user, queryset.filter(meeting=meeting).prefetch_related(*prefetches))
     # Every section, in DESIGN §5's order, even when empty: the contents list shows each with its count.
     sections = [(section, [i for i in items if i.section == section.value and not i.removed_at]) for section in Section]
     removed = [i for i in items if i.removed_at]

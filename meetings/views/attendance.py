@@ -179,7 +179,7 @@ def meeting_invite(request, pk: int):
     """Invite a professional (with an account, or a guest) to chosen items at a time slot."""
     meeting = _writable(request, pk)
     require_child_details(request.user, meeting)  # the items are named
-    items, _, _ = selectors.agenda_sections(meeting, request.user, with_actions=False)
+    items, _, _ = selectors.agenda_sections(meeting, request.user, detail=False)
     live = [i for i in items if i.removed_at is None]
     form = InviteForm(request.POST or None, meeting=meeting, items=live, initial={"slot": meeting.starts_at})
     if request.method == "POST" and form.is_valid():

@@ -98,7 +98,7 @@ def meeting_detail(request, pk: int):
         context["feedback"] = meeting.feedback.select_related("case__child", "lead_professional", "sent_by")
         context["feedback_form"] = FeedbackSentForm()
     if context["show_children"]:
-        items, sections, removed = selectors.agenda_sections(meeting, request.user, with_actions=False)
+        items, sections, removed = selectors.agenda_sections(meeting, request.user, detail=False)
         live = [i for i in items if not i.removed_at]
         context.update(
             sections=sections,
