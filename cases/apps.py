@@ -25,6 +25,15 @@ class CasesConfig(AppConfig):
         registry.register_sweep("frequent_missing_flags", services.refresh_all_frequent_missing, order=10)
         registry.register_sweep("rhi", services.rhi_sweep, groups=("reminders",), order=20)
         registry.register_demo_builder("case_closures", demo.close_demo_cases, order=25)
+        # Documents on a case (issue 16, part 3): a panel on the case page.
+        from cases import extensions
+
+        extensions.register_case_panel(
+            "documents",
+            template="cases/document_panel.html",
+            context=lambda case: {"case_documents": selectors.case_documents(case)},
+            order=40,
+        )
 
         from cases import extensions, nrm
 

@@ -293,6 +293,49 @@ class MissingEpisode(models.Model):
 # --- documents on a case (issue 16, part 3) -------------------------------------------------------
 
 
+class DocumentKind(models.TextChoices):
+    REFERRAL = "referral", "Referral form"
+    MEETING_NOTES = "meeting_notes", "Strategy or meeting notes"
+    PHOTOGRAPH = "photograph", "Photograph"
+    REPORT = "report", "Report or assessment"
+    OTHER = "other", "Other"
+
+
+class CaseDocument(models.Model):
+    """A file held on a case. The bytes live in the "documents" storage under a random name; the name
+    the uploader's computer gave it is kept only to describe it. Archived, never deleted (DESIGN §8)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    description = models.TextField(max_length=2000, blank=True)
+    original_name = models.CharField("file name when uploaded", max_length=255, blank=True, editable=False)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
+    archive_reason = models.TextField(max_length=2000, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["case", "-uploaded_at"], name="cases_document_case_newest")]
+
+    def __str__(self) -> str:
+        return f"Document {self.pk} on {self.case}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
 # --- safety plans (issue 16, part 1) --------------------------------------------------------------
 
 

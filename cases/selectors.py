@@ -111,3 +111,18 @@ def case_timeline(case: Case, now: datetime) -> list[dict]:
     # Decisions and actions from MEOG meetings (and ad hoc actions), from the apps that own them.
     items += extensions.timeline_items(case, now)
     return sorted(items, key=lambda item: item["at"], reverse=True)
+
+
+# --- documents on a case (issue 16, part 3) -------------------------------------------------------
+
+
+def case_documents(case: Case) -> dict:
+    """The case's documents for its page, in one query whatever their number: current ones, and the
+    archived ones (the template shows those to the coordinator and chairs only)."""
+    from cases.models import CaseDocument
+
+    rows = list(CaseDocument.objects.filter(case=case).select_related("uploaded_by", "archived_by"))
+    return {
+        "current": [d for d in rows if d.archived_at is None],
+        "archived": [d for d in rows if d.archived_at is not None],
+    }

@@ -23,4 +23,8 @@ urlpatterns = [
     path("cases/<int:pk>/nrm/", nrm_views.nrm_referral_edit, name="nrm_referral_edit"),
     path("missing/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("missing/overdue-rhi/", views.rhi_overdue_list, name="rhi_overdue_list"),
+    # Documents on a case (issue 16, part 3).
+    path("cases/<int:pk>/documents/new/", views.document_upload, name="document_upload"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/archive/", views.document_archive, name="document_archive"),
 ]

@@ -5,6 +5,7 @@ A value that cannot be understood stops the process at start-up: a typo in produ
 never quietly fall back to an insecure default.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -427,3 +428,39 @@ SPECTACULAR_SETTINGS = {
         "DecisionKindEnum": "meetings.models.DecisionKind",
     },
 }
+
+# --- Documents on a case (issue 16, part 3) --------------------------------------------------------
+# Uploaded files live in their own storage, never under static or media: they are served only through
+# a view that checks access to the case and audits the download. Local files under var/documents/ by
+# default; MET_DOCUMENT_STORAGE names any Django storage backend (with MET_DOCUMENT_STORAGE_OPTIONS as
+# a JSON object of its options, e.g. a bucket name).
+_document_backend = os.environ.get("MET_DOCUMENT_STORAGE", "").strip() or "django.core.files.storage.FileSystemStorage"
+if not all(part.isidentifier() for part in _document_backend.split(".")) or "." not in _document_backend:
+    raise ImproperlyConfigured(f"MET_DOCUMENT_STORAGE={_document_backend!r} is not a dotted path to a storage class.")
+try:
+    _document_options = json.loads(os.environ.get("MET_DOCUMENT_STORAGE_OPTIONS", "").strip() or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"MET_DOCUMENT_STORAGE_OPTIONS is not valid JSON: {error}.") from None
+if not isinstance(_document_options, dict):
+    raise ImproperlyConfigured("MET_DOCUMENT_STORAGE_OPTIONS must be a JSON object of the storage's options.")
+if _document_backend == "django.core.files.storage.FileSystemStorage":
+    # base_url None: the storage gives no public URL for a document, so nothing can link past the view.
+    _document_options = {
+        "location": str(Path(os.environ.get("MET_DOCUMENT_ROOT", "").strip() or VAR_DIR / "documents")),
+        "base_url": None,
+        "file_permissions_mode": 0o640,
+        "directory_permissions_mode": 0o750,
+        **_document_options,
+    }
+STORAGES["documents"] = {"BACKEND": _document_backend, "OPTIONS": _document_options}
+MET_DOCUMENT_MAX_BYTES = env_int("MET_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# ClamAV's clamd scans every upload when configured (a Unix socket, or a host and port); when it is
+# configured but cannot be reached, uploads are refused rather than stored unscanned.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "").strip()
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "").strip()
+CLAMD_PORT = env_int("CLAMD_PORT", 3310, minimum=1)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30, minimum=1)
+if CLAMD_SOCKET and CLAMD_HOST:
+    raise ImproperlyConfigured("Set CLAMD_SOCKET or CLAMD_HOST (with CLAMD_PORT) for the virus scanner, not both.")
+if os.environ.get("CLAMD_PORT", "").strip() and not CLAMD_HOST:
+    raise ImproperlyConfigured("CLAMD_PORT is set without CLAMD_HOST: name the host clamd listens on.")

@@ -13,6 +13,7 @@ from cases.views.concerns import (
     concern_log_for_case,
     triage_inbox,
 )
+from cases.views.documents import document_archive, document_download, document_upload
 from cases.views.episodes import episode_create, episode_edit, rhi_overdue_list
 from cases.views.lists import DATE_PATTERNS, case_export, case_list, case_search
 
@@ -33,6 +34,9 @@ __all__ = [
     "concern_detail",
     "concern_log",
     "concern_log_for_case",
+    "document_archive",
+    "document_download",
+    "document_upload",
     "episode_create",
     "episode_edit",
     "rhi_overdue_list",

@@ -27,6 +27,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -35,6 +36,7 @@ from django.utils import timezone
 from api import services as api_services
 from cases import services as case_services
 from cases.models import Case
+from cases.services import documents as document_services
 from meetings import services as meeting_services
 from meetings.models import AttendanceStatus, Feedback, Section
 from met.notifications import notify
@@ -366,6 +368,15 @@ SPECS: dict[str, Spec] = {
         seen_in(CASE_SEES, changes=CASE_CHANGES, writes=("get", "post")), CASE_VARIANTS, "episode"
     ),
     "missing/overdue-rhi/": Spec(case_roles_only(), methods=("get",)),
+    # Documents on a case (issue 16, part 3): added by whoever may change the case, downloaded by whoever
+    # sees it, archived by the uploader (the coordinator, in this world) or the coordinator and chairs.
+    "cases/<int:pk>/documents/new/": case_write(),
+    "documents/<int:pk>/download/": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "document", ("get",)),
+    "documents/<int:pk>/archive/": Spec(
+        seen_in(CASE_SEES, writes=("get", "post"), write_rule=lambda role, variant: role in OVERSIGHT),
+        CASE_VARIANTS,
+        "document",
+    ),
     # --- risk -----------------------------------------------------------------------------------
     "cases/<int:pk>/assessments/new/": case_write(),
     "cases/<int:pk>/referrals/new/": case_write(),
@@ -644,6 +655,15 @@ def build_world() -> World:
     assessments = {
         variant: risk_services.assessment_start(actor=coordinator, case=case) for variant, case in cases.items()
     }
+    documents = {
+        variant: document_services.document_upload(
+            actor=coordinator,
+            case=case,
+            file=SimpleUploadedFile("matrix.pdf", b"%PDF-1.4\n%%EOF\n"),
+            title="Matrix document",
+        )
+        for variant, case in cases.items()
+    }
     provider = Provider.objects.filter(is_active=True).first()
     referrals = {
         variant: risk_services.referral_create(
@@ -712,6 +732,7 @@ def build_world() -> World:
         "episode": pk(episodes),
         "assessment": pk(assessments),
         "referral": pk(referrals),
+        "document": pk(documents),
         "action": pk(actions),
         "meeting": {"a": meeting_a.pk, "b": meeting_b.pk},
         "item": {k: {"pk": meeting_a.pk, "item_pk": i.pk} for k, i in items.items()},
