@@ -5,7 +5,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from cases.models import CaseStatus
 from met.access import require_case_role
 from met.audit import audit, audit_list_page
 from met.concurrency import StaleEditError
+from met.pagination import CountKeptPaginator, count_key
 from met.views.editing import apply_service_error
 from riskassessment import definition, services
 from riskassessment.access import get_assessment_for_user, get_referral_for_user
@@ -283,7 +283,9 @@ def reviews_due(request):
         .select_related("child", "lead_professional")
         .order_by("risk_review_due", "pk")
     )
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    # Thousands are due at region size: the total may be half a minute old, like the case list's.
+    paginator = CountKeptPaginator(cases, 25, key=count_key(request.user, "reviews_due", request.GET))
+    page = paginator.get_page(request.GET.get("page"))
     audit_list_page(
         actor=request.user, kind="reviews_due", child_ids=[c.child_id for c in page.object_list], request=request
     )
