@@ -25,6 +25,13 @@ class CasesConfig(AppConfig):
         registry.register_sweep("frequent_missing_flags", services.refresh_all_frequent_missing, order=10)
         registry.register_sweep("rhi", services.rhi_sweep, groups=("reminders",), order=20)
         registry.register_demo_builder("case_closures", demo.close_demo_cases, order=25)
+        # Safety plans (issue 16, part 1): the current plan and its flag on the case page.
+        from cases import extensions as case_extensions
+        from cases import safety_plan
+
+        case_extensions.register_case_panel(
+            "safety_plan", template="cases/safety_plan_panel.html", context=safety_plan.case_panel, order=20
+        )
         # Documents on a case (issue 16, part 3): a panel on the case page.
         from cases import extensions
 

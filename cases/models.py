@@ -339,6 +339,77 @@ class CaseDocument(models.Model):
 # --- safety plans (issue 16, part 1) --------------------------------------------------------------
 
 
+class PlanAgreedAt(models.TextChoices):
+    MEOG = "meog", "At a MEOG meeting"
+    OUTSIDE = "outside", "Outside a MEOG (for example at a strategy meeting or a visit)"
+
+
+class SafetyPlan(models.Model):
+    """One version of a case's safety plan (seed 003: "ensure risk/safety plans are agreed ... and recorded
+    in police/CSC systems"). A revision adds a version and leaves the earlier ones as they were: exactly
+    one version per case is current (cases/safety_plan.py reads only that one)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="safety_plans")
+    number = models.PositiveIntegerField("version", editable=False)
+    is_current = models.BooleanField(default=True, editable=False)
+    agreed_on = models.DateField("date agreed")
+    agreed_at = models.CharField("where it was agreed", max_length=20, choices=PlanAgreedAt.choices)
+    meeting_note = models.CharField(
+        "which meeting", max_length=200, blank=True, help_text="For example the MEOG of 3 December 2026."
+    )
+    review_date = models.DateField("review date")
+    child_views = models.TextField("the child's views", max_length=5000, blank=True)
+    carers_views = models.TextField("the parents' or carers' views", max_length=5000, blank=True)
+    police_reference = models.CharField("recorded on the police system (reference)", max_length=60, blank=True)
+    csc_reference = models.CharField("recorded on the CSC system (reference)", max_length=60, blank=True)
+    change_note = models.CharField("what changed and why", max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="cases_safetyplan_one_number_per_case"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(is_current=True), name="cases_safetyplan_one_current_per_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_date__gte=models.F("agreed_on")),
+                name="cases_safetyplan_review_after_agreed",
+                violation_error_message="The review date cannot be before the date the plan was agreed.",
+            ),
+        ]
+        indexes = [
+            # The flag's filter (cases.safety_plan.flagged_cases): the current plan of a case, and its review date.
+            models.Index(fields=["case", "review_date"], condition=Q(is_current=True), name="cases_safetyplan_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Safety plan version {self.number} on {self.case}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("safety_plan_detail", args=[self.case_id]) + f"?version={self.number}"
+
+
+class SafetyPlanMeasure(models.Model):
+    """An agreed measure of one plan version: what, who (person and agency), by when."""
+
+    plan = models.ForeignKey(SafetyPlan, on_delete=models.PROTECT, related_name="measures")
+    order = models.PositiveSmallIntegerField(default=0)
+    what = models.TextField("what will be done", max_length=2000)
+    who = models.CharField("who (person)", max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name="agency")
+    by_when = models.DateField("by when")
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"Measure {self.order} of {self.plan}"
+
+
 # --- National Referral Mechanism (issue 16, part 2) -----------------------------------------------
 
 

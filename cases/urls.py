@@ -2,6 +2,7 @@ from django.urls import path
 
 from cases import views
 from cases.views import nrm as nrm_views
+from cases.views import safety_plans
 
 urlpatterns = [
     path("concerns/new/", views.concern_log, name="concern_log"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", views.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/missing/new/", views.episode_create, name="episode_create"),
     path("cases/<int:pk>/access-log/", views.case_access_log, name="case_access_log"),
+    path("cases/<int:pk>/safety-plan/", safety_plans.safety_plan_detail, name="safety_plan_detail"),
+    path("cases/<int:pk>/safety-plan/agree/", safety_plans.safety_plan_edit, name="safety_plan_edit"),
     path("cases/<int:pk>/nrm/", nrm_views.nrm_referral_edit, name="nrm_referral_edit"),
     path("missing/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("missing/overdue-rhi/", views.rhi_overdue_list, name="rhi_overdue_list"),

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from cases import safety_plan
 from cases.missing import FREQUENT_MISSING_WINDOW_DAYS, overdue_rhi_filter, window_bounds
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
 from meetings.escalation import LEVEL_1, LEVEL_2, LEVEL_LABELS, escalation_summaries
@@ -159,6 +160,19 @@ def missing(meeting: Meeting, since: datetime) -> list[Candidate]:
     return [Candidate(Section.MISSING, "; ".join(r), case_id=pk) for pk, r in reasons.items()]
 
 
+def safety_plans(meeting: Meeting, since: datetime) -> list[Candidate]:
+    """3 or 4. High-risk or frequently missing open cases without a current agreed safety plan, or with one
+    past its review date on the meeting's day (cases/safety_plan.py): in the section the case is there for."""
+    return [
+        Candidate(
+            Section.HIGH_RISK if case.risk_level == RiskLevel.HIGH else Section.MISSING,
+            safety_plan.problem_text(case.safety_plan_review),
+            case_id=case.pk,
+        )
+        for case in safety_plan.flagged_cases(Case.objects.all(), meeting.date).order_by("pk").only("pk", "risk_level")
+    ]
+
+
 def placements(meeting: Meeting, since: datetime) -> list[Candidate]:
     """5. Open cases of children placed out of area, or placed here by another authority."""
     cases = (
@@ -274,6 +288,7 @@ RULES = (
     risk_changes,
     high_risk,
     missing,
+    safety_plans,
     placements,
     previous_actions,
     reviews_due,

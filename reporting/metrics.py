@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases import missing, nrm
 from cases.missing import RHI_DUE_HOURS
-from cases.models import Case, Category, Child, Concern, MissingEpisode, NrmReferral, RiskLevel
+from cases.models import Case, Category, Child, Concern, MissingEpisode, NrmReferral, RiskLevel, SafetyPlan
 from meetings import quorum
 from meetings.escalation import LEVEL_1, LEVEL_2, overdue_cutoff
 from meetings.models import (
@@ -362,6 +362,32 @@ def nrm_figures(start: date, end: date) -> dict[str, int]:
     )
 
 
+def safety_plans_missing(end: date) -> dict[str, int]:
+    """Safety plans (issue 16, part 1): open cases at the period's end that were high risk or frequently missing
+    and had no agreed safety plan, or one past its review date on the period's last day (cases/safety_plan.py's
+    rule, with the plan, risk level and episodes as they stood then)."""
+    moment, last_day = _dt(end), end - timedelta(days=1)
+    window_start, window_end = missing.window_bounds(last_day)
+    frequent = (
+        MissingEpisode.objects.filter(kind="missing", went_missing_at__gte=window_start, went_missing_at__lt=window_end)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=missing.FREQUENT_MISSING_EPISODES)
+        .values("case_id")
+    )
+    plan_then = SafetyPlan.objects.filter(case=OuterRef("pk"), recorded_at__lt=moment).order_by("-number")
+    return (
+        _open_at(moment)
+        .annotate(level=_level_at(moment), plan_review=Subquery(plan_then.values("review_date")[:1]))
+        .filter(Q(level=RiskLevel.HIGH) | Q(pk__in=frequent))
+        .aggregate(
+            no_plan=Count("pk", filter=Q(plan_review__isnull=True)),
+            review_overdue=Count("pk", filter=Q(plan_review__lt=last_day)),
+        )
+    )
+
+
 def compute(start: date, end: date) -> dict:
     """All measures for the period, as stored in a report."""
     return {
@@ -385,5 +411,6 @@ def compute(start: date, end: date) -> dict:
         "places": places_most_linked(end),
         "disruption": disruption(start, end),
         "trend": trend(end),
+        "safety_plans": safety_plans_missing(end),
         "nrm": nrm_figures(start, end),
     }

@@ -301,6 +301,8 @@ def _build(data: dict, *, show: Show, lscb: bool) -> list[Table]:
     ]
     if "nrm" in data:  # reports stored before issue 16 have no NRM figures
         tables.append(nrm_table(data["nrm"], show=s))
+    if "safety_plans" in data:  # reports stored before issue 16 have no safety plan figures
+        tables.append(safety_plans_table(data["safety_plans"], show=s))
     if not lscb:
         # Case references stay in the restricted-circulation report only.
         tables.append(stuck_table(data["stuck_cases"]))
@@ -325,6 +327,21 @@ def nrm_table(figures: dict, *, show: Show) -> Table:
         "National Referral Mechanism",
         ["Measure", "Number"],
         [[label, show(f"nrm.{key}", figures.get(key, 0))] for key, label in NRM_ROWS],
+    )
+
+
+def safety_plans_table(figures: dict, *, show: Show) -> Table:
+    """Safety plans (issue 16, part 1; seed 003): high-risk or frequently missing open cases at the period's end
+    without a current agreed plan, or with one past its review date."""
+    rows = [
+        ["Without an agreed safety plan", show("safety_plans.no_plan", figures["no_plan"])],
+        ["Safety plan past its review date", show("safety_plans.review_overdue", figures["review_overdue"])],
+    ]
+    return Table(
+        "safety_plans",
+        "Safety plans: high-risk or frequently missing open cases at the end",
+        ["Measure", "Cases"],
+        rows,
     )
 
 

@@ -353,6 +353,9 @@ SPECS: dict[str, Spec] = {
     "cases/<int:pk>/missing/new/": case_write(),
     # The NRM referral and its decisions (issue 16, part 2): whoever may change the case.
     "cases/<int:pk>/nrm/": case_write(),
+    # Safety plans (issue 16, part 1): read by whoever sees the case, agreed or revised by whoever may change it.
+    "cases/<int:pk>/safety-plan/": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "case", ("get",)),
+    "cases/<int:pk>/safety-plan/agree/": case_write(),
     # Who has accessed this record: chairs (and system admins, who hold no case role) only.
     "cases/<int:pk>/access-log/": Spec(
         lambda role, variant, method: (
