@@ -45,6 +45,7 @@ class CasesConfig(AppConfig):
         from cases import extensions, nrm
 
         extensions.register_case_panel("nrm", template="cases/nrm_panel.html", context=nrm.case_panel, order=30)
+        registry.register_demo_builder("nrm_referrals", demo.seed_nrm, order=26)
 
         for order, name in enumerate(("casework", "coordination", "chairing"), start=1):
             registry.register_home_panel(

@@ -253,3 +253,49 @@ def close_demo_cases(world: dict) -> int:
         services.case_close(actor=coordinator, case=case, reason=ClosureReason.RISK_REDUCED)
         closed += 1
     return closed
+
+
+def seed_nrm(world: dict) -> int:
+    """NRM referrals on a few open trafficking and modern slavery cases (issue 16, part 2), one at each
+    stage: waiting past its reasonable grounds target, in the recovery period, and concluded."""
+    from cases import nrm
+    from cases.models import NrmReferral
+    from cases.services.nrm import nrm_referral_record
+
+    coordinator = User.objects.get(email="coordinator@example.org")
+    today = timezone.localdate()
+    stages = [
+        {"referred_on": today - timedelta(days=20)},
+        {
+            "referred_on": today - timedelta(days=15),
+            "rg_decided_on": today - timedelta(days=12),
+            "rg_outcome": "positive",
+        },
+        {
+            "referred_on": today - timedelta(days=90),
+            "rg_decided_on": today - timedelta(days=86),
+            "rg_outcome": "positive",
+            "cg_decided_on": today - timedelta(days=40),
+            "cg_outcome": "positive",
+            "ictg_allocated": True,
+            "ictg_name": "Barnardo's Independent Child Trafficking Guardianship Service",
+            "ictg_allocated_on": today - timedelta(days=88),
+        },
+    ]
+    cases = (
+        Case.objects.filter(status=CaseStatus.OPEN, categories__code__in=nrm.NRM_CATEGORY_CODES)
+        .exclude(pk__in=NrmReferral.objects.values("case_id"))
+        .distinct()
+        .order_by("pk")[: len(stages)]
+    )
+    made = 0
+    for n, (case, fields) in enumerate(zip(cases, stages, strict=False)):
+        nrm_referral_record(
+            actor=coordinator,
+            case=case,
+            first_responder=["Hampshire Constabulary", "Southampton Children's Services", "Border Force"][n],
+            reference=f"NRM-{today:%y}-{1000 + case.pk}",
+            **fields,
+        )
+        made += 1
+    return made

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from cases import nrm
 from cases.models import (
     Case,
     CaseStatus,
@@ -13,6 +14,7 @@ from cases.models import (
     RiskLevel,
 )
 from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS, placement_problems
+from cases.services.nrm import NRM_FIELDS
 from met import dates
 from met.concurrency import VersionedFormMixin
 from met.form_errors import Form, ModelForm
@@ -326,18 +328,7 @@ class NrmReferralForm(ModelForm):
 
     class Meta:
         model = NrmReferral
-        fields = [
-            "referred_on",
-            "first_responder",
-            "reference",
-            "rg_decided_on",
-            "rg_outcome",
-            "cg_decided_on",
-            "cg_outcome",
-            "ictg_allocated",
-            "ictg_name",
-            "ictg_allocated_on",
-        ]
+        fields = list(NRM_FIELDS)
         widgets = {"rg_outcome": forms.RadioSelect, "cg_outcome": forms.RadioSelect}
         help_texts = {
             "first_responder": "For example Hampshire Constabulary or Southampton City Council Children's Services.",
@@ -351,8 +342,6 @@ class NrmReferralForm(ModelForm):
             self.fields[name].choices = [("", "Not decided yet"), *NrmOutcome.choices]
 
     def clean(self):
-        from cases import nrm
-
         cleaned = super().clean()
         # Fields already refused show their own message; the rules only speak about the others.
         fields = {name: cleaned.get(name) for name in self._meta.fields}
@@ -364,4 +353,4 @@ class NrmReferralForm(ModelForm):
 
 
 class NrmReferralEditForm(VersionedFormMixin, NrmReferralForm):
-    snapshot_fields = list(NrmReferralForm.Meta.fields)
+    snapshot_fields = list(NRM_FIELDS)
