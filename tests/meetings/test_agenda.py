@@ -165,7 +165,8 @@ def test_it_lists_frequent_missing_children_and_overdue_interviews(people, previ
     m = meeting(people, previous_meeting)
     agenda.build(m)
     items = section_of(m, Section.MISSING)
-    assert items[frequent.pk] == "4 missing episodes in 90 days"
+    # A frequently missing child with no agreed safety plan is listed for that too (cases/safety_plan.py).
+    assert items[frequent.pk] == "4 missing episodes in 90 days · no agreed safety plan"
     assert "return home interview overdue since" in items[overdue.pk]
     assert fine.pk not in items  # returned 28 hours ago: the interview is due, not overdue
 
@@ -272,7 +273,7 @@ def test_it_rebuilds_without_duplicating_or_losing_the_coordinators_edits(people
     # One item per child: Charlie's hand-added item gains the data's reason instead of a second item.
     assert high.filter(case=c).count() == 1
     manual.refresh_from_db()
-    assert manual.reason == "high risk · Worrying new intelligence" and manual.is_manual
+    assert manual.reason == "high risk · no agreed safety plan · Worrying new intelligence" and manual.is_manual
     order_after = list(high.filter(removed_at__isnull=True).order_by("order").values_list("pk", flat=True))
     # The item the coordinator moved keeps its place; the others are sorted as the rule sorts them.
     assert order_after.index(manual.pk) == [pk for pk in order_before if pk != item_a.pk].index(manual.pk)
