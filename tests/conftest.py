@@ -41,6 +41,19 @@ def _cache_of_its_own(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _documents_of_its_own(settings, tmp_path_factory):
+    """Documents uploaded in a test (the access matrix uploads one per case) go to a temporary folder,
+    never the developer's var/documents/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("documents"))},
+        },
+    }
+
+
 @pytest.fixture
 def demo_data(db):
     """The demo agencies and accounts exactly as `make run` creates them."""
