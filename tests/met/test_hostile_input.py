@@ -39,7 +39,7 @@ def test_it_refuses_a_meeting_date_far_from_now_with_a_message_naming_the_field(
     response = client_for(COORDINATOR).post(reverse("meeting_create"), meeting_form(date=day))
 
     assert response.status_code == 400
-    assert "Date must be between 1 January 2000 and" in text(response)
+    assert "Date of the meeting must be between 1 January 2000 and" in text(response)
     assert not Meeting.objects.exists()
 
 
