@@ -86,7 +86,8 @@ def test_it_carries_a_concern_from_logging_to_an_involved_agency(demo_data, logi
     # Three missing episodes in 90 days make the child frequently missing.
     health_client = login(health)
     for days_ago in (40, 20, 2):
-        went = timezone.now() - timedelta(days=days_ago)
+        # Noon, so that ten hours later never falls in the hour the clocks go back (ambiguous in London).
+        went = timezone.localtime().replace(hour=12, minute=0) - timedelta(days=days_ago)
         response = health_client.post(
             reverse("episode_create", args=[case.pk]),
             {"kind": "missing", "went_missing_at": _local(went), "returned_at": _local(went + timedelta(hours=10))},

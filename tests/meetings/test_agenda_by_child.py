@@ -82,9 +82,17 @@ def test_it_puts_each_child_on_the_agenda_once_with_every_reason_in_the_most_urg
     assert items.count() == 1
     item = items.get()
     assert item.section == Section.HIGH_RISK
-    assert item.reason.startswith("high risk · 4 missing episodes in 90 days · action for Police overdue ")
+    # A high-risk child without an agreed safety plan carries that reason too (issue 16, part 1).
+    assert item.reason.startswith(
+        "high risk · no agreed safety plan · 4 missing episodes in 90 days · action for Police overdue "
+    )
     assert item.reason.endswith("working days, escalated to line manager")
-    assert [r["section"] for r in item.reasons] == [Section.HIGH_RISK, Section.MISSING, Section.ACTIONS]
+    assert [r["section"] for r in item.reasons] == [
+        Section.HIGH_RISK,
+        Section.HIGH_RISK,
+        Section.MISSING,
+        Section.ACTIONS,
+    ]
 
 
 def test_it_moves_an_item_to_a_more_urgent_section_on_rebuild_without_a_second_item(people, previous_meeting):
