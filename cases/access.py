@@ -86,8 +86,11 @@ def _restriction_allows(user: User, case_field: str | None = None) -> Q:
 
 
 def may_see_restricted(user: User, case: Case) -> bool:
-    """Whether the restriction, if any, lets this person see the case: the same rule as the lists."""
-    return user.sees_all_cases or Case.objects.filter(_restriction_allows(user), pk=case.pk).exists()
+    """Whether the restriction, if any, lets this person see the case: the same rule as the lists
+    (_restriction_allows), read for a case in hand; the named people are read only when it is restricted."""
+    if user.sees_all_cases or not case.is_restricted or case.lead_professional_id == user.pk:
+        return True
+    return Case.restricted_to.through.objects.filter(case_id=case.pk, user_id=user.pk).exists()
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -131,7 +134,7 @@ def get_case_for_user(user: User, pk: int, *, write: bool = False, queryset: Que
     # into the case query as two EXISTS subqueries: the ORM took longer to build those than
     # PostgreSQL took to run them (issue 14).
     held = _codenames_held(user, case.pk)
-    allowed = _restriction_lets(user, case)
+    allowed = may_see_restricted(user, case)
     if not (allowed and "view_case" in held):
         raise Http404("No such case.")
     case._met_access = (user.pk, True, "change_case" in held)
@@ -149,13 +152,6 @@ def _codenames_held(user: User, case_id: int) -> set[str]:
             via_person.values_list("permission__codename", flat=True)
         )
     )
-
-
-def _restriction_lets(user: User, case: Case) -> bool:
-    """_restriction_allows for a case in hand: the named people are read only when it is restricted."""
-    if not case.is_restricted or case.lead_professional_id == user.pk:
-        return True
-    return Case.restricted_to.through.objects.filter(case_id=case.pk, user_id=user.pk).exists()
 
 
 def require_coordination(user: User) -> None:
