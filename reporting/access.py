@@ -1,10 +1,19 @@
 """Who may see and act on reports (DESIGN §7): the coordinator and chairs see them; only a chair
-requests, finalises, re-issues or rebuilds one. They are about the whole MET area, so nobody else does."""
+requests, finalises, re-issues or rebuilds one. They are about the whole MET area, so nobody else does.
+
+The strategic action plan (issue 17 part 3) is read by the coordinator and chairs, and by the strategic
+group's chair and deputy chair, who are the only ones to change it: add, edit and retire its
+priorities and actions, record its 6-monthly reviews. A system admin names them (as the LSCB
+appointed them, seed 001) and sees nothing else of the plan. Everyone else signed in gets 403; a
+priority or action that does not exist is a 404 for those who may read the plan.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from reporting.models import Report
+from reporting.models import PlanAction, Priority, Report, StrategicGroup
+
+PLAN_EDITORS = "Only the strategic group's chair and deputy chair change the action plan."
 
 
 def require_oversight(user) -> None:
@@ -23,3 +32,59 @@ def get_report_for_user(user, pk: int) -> Report:
         return Report.objects.select_related("built_by", "finalised_by").defer("pdf").get(pk=pk)
     except Report.DoesNotExist:
         raise Http404("No such report.") from None
+
+
+# --- strategic action plan --------------------------------------------------------------------------
+
+
+def may_edit_plan(user, group: StrategicGroup | None = None) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.pk in (group or StrategicGroup.current()).officer_ids()
+
+
+def may_read_plan(user, group: StrategicGroup | None = None) -> bool:
+    return user.is_authenticated and (user.sees_all_cases or may_edit_plan(user, group))
+
+
+def require_plan_reader(user) -> None:
+    if not may_read_plan(user):
+        raise PermissionDenied("The action plan is for the MET coordinator, chairs and the strategic group's chairs.")
+
+
+def require_plan_editor(user) -> None:
+    require_plan_reader(user)
+    if not may_edit_plan(user):
+        raise PermissionDenied(PLAN_EDITORS)
+
+
+def require_group_admin(user) -> None:
+    if not user.is_system_admin:
+        raise PermissionDenied("Only a system admin names the strategic group's chair and deputy chair.")
+
+
+def get_priority_for_user(user, pk: int, *, write: bool = False) -> Priority:
+    require_plan_reader(user)
+    try:
+        priority = Priority.objects.select_related("lead_agency", "lead_person").get(pk=pk)
+    except Priority.DoesNotExist:
+        raise Http404("No such priority.") from None
+    if write and not may_edit_plan(user):
+        raise PermissionDenied(PLAN_EDITORS)
+    return priority
+
+
+def get_plan_action_for_user(user, pk: int, *, write: bool = False) -> PlanAction:
+    require_plan_reader(user)
+    try:
+        action = PlanAction.objects.select_related("priority", "lead_person", "retired_by").get(pk=pk)
+    except PlanAction.DoesNotExist:
+        raise Http404("No such action.") from None
+    if write and not may_edit_plan(user):
+        raise PermissionDenied(PLAN_EDITORS)
+    return action
+
+
+def may_rate_plan(user, group: StrategicGroup | None = None) -> bool:
+    """Who records RAG progress: chairs and coordinators as before, and the strategic group's chairs."""
+    return user.is_chair or user.is_coordinator or user.is_system_admin or may_edit_plan(user, group)

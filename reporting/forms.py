@@ -2,8 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from met import dates
+from met.concurrency import VersionedFormMixin
 from met.form_errors import Form, ModelForm
-from reporting.models import Rag, Report, ReportKind
+from met.models import Agency, User
+from reporting.models import PlanAction, Priority, Rag, Report, ReportKind
 from reporting.services import EARLIEST_PERIOD, REISSUE_REASON_MAX
 
 
@@ -70,3 +72,145 @@ class RagForm(Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": "Enter a real date."},
     )
+
+
+# --- keeping the strategic action plan (issue 17 part 3) ----------------------------------------------
+
+
+def _people():
+    return User.objects.filter(is_active=True).select_related("agency").order_by("full_name")
+
+
+def _name_length_errors(form) -> None:
+    """“Who is going to do it must be 300 characters or fewer”, not Django's nameless default."""
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if limit:
+            field.error_messages["max_length"] = f"{str(field.label).rstrip('?')} must be {limit} characters or fewer."
+
+
+def _person_field(label: str, help_text: str = "") -> forms.ModelChoiceField:
+    field = forms.ModelChoiceField(
+        queryset=_people(),
+        required=False,
+        label=label,
+        help_text=help_text,
+        error_messages={"invalid_choice": f"Choose the {label.lower()} from the list."},
+    )
+    field.label_from_instance = lambda u: f"{u.full_name} ({u.agency.short_name})"
+    return field
+
+
+class PriorityForm(VersionedFormMixin, ModelForm):
+    snapshot_fields = ["title", "lead", "lead_agency", "lead_person"]
+
+    class Meta:
+        model = Priority
+        fields = ["title", "lead", "lead_agency", "lead_person"]
+        labels = {"title": "Priority", "lead": "Lead, as the plan words it"}
+        help_texts = {"lead": "For example “LSCB (MET Group)”. Optional."}
+        error_messages = {"title": {"required": "Enter the priority."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = Agency.objects.filter(is_active=True)
+        self.fields["lead_agency"].help_text = "Optional."
+        self.fields["lead_agency"].error_messages["invalid_choice"] = "Choose the lead agency from the list."
+        self.fields["lead_person"] = _person_field("Named lead", "Optional: the person who answers for it.")
+        _name_length_errors(self)
+
+
+class PlanActionForm(VersionedFormMixin, ModelForm):
+    snapshot_fields = ["what", "how", "who", "when", "difference", "agencies", "lead_person", "due_date"]
+    due_date = dates.DateField(label="Due date", required=False, help_text="Optional.")
+
+    class Meta:
+        model = PlanAction
+        fields = ["what", "how", "who", "when", "difference", "agencies", "lead_person", "due_date"]
+        labels = {
+            "what": "What are we going to do?",
+            "how": "How are we going to do it?",
+            "who": "Who is going to do it?",
+            "when": "When are we going to do it?",
+            "difference": "What difference will it make?",
+            "agencies": "Owning agencies",
+        }
+        help_texts = {
+            "who": "As the plan words it. Optional.",
+            "when": "As the plan words it, for example “6 monthly” or “By May 2016”. Optional.",
+        }
+        widgets = {
+            "what": forms.Textarea(attrs={"rows": 3}),
+            "how": forms.Textarea(attrs={"rows": 5}),
+            "difference": forms.Textarea(attrs={"rows": 4}),
+            "agencies": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {"what": {"required": "Enter what the group will do."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.filter(is_active=True)
+        self.fields["agencies"].required = False
+        self.fields["agencies"].error_messages.update(
+            invalid_choice="Choose owning agencies from the list.",
+            invalid_pk_value="Choose owning agencies from the list.",
+        )
+        self.fields["lead_person"] = _person_field("Named lead", "Optional: the person who answers for it.")
+        _name_length_errors(self)
+
+
+class NewPriorityForm(PriorityForm):
+    """Adding: no version yet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"], self.fields["snapshot"]
+
+
+class NewPlanActionForm(PlanActionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"], self.fields["snapshot"]
+
+
+class RetireForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is it being retired?",
+        help_text="For example: done, overtaken, or merged into another action. It stays in the plan's history.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why it is being retired.",
+            "max_length": "Reason for retiring must be 2000 characters or fewer.",
+        },
+    )
+
+
+class ReviewRecordForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = dates.DateField(label="Date of the review", past=True)
+    notes = forms.CharField(
+        label="Notes of the review",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the group concluded about the plan's progress, and what it changed.",
+        error_messages={"required": "Enter the notes of the review."},
+    )
+    next_review_on = dates.DateField(
+        label="Date of the next review", required=False, help_text="Leave blank for 6 months after this review."
+    )
+
+
+class ReviewScheduleForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    next_review_on = dates.DateField(label="Date of the next review")
+
+
+class StrategicGroupForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("chair", "Strategic chair"), ("deputy_chair", "Deputy chair")):
+            self.fields[name] = _person_field(label, "They keep the action plan; leave blank for nobody.")

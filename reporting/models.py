@@ -112,12 +112,77 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
 
 
-class Priority(models.Model):
+class StrategicGroup(models.Model):
+    """The MET strategic group that keeps the action plan (seed 001): its chair and deputy chair,
+    appointed annually by the LSCB and named here by a system admin, and the date of its next
+    6-monthly review of the plan. One row (`current()`)."""
+
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="strategic chair",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deputy_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="deputy chair",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    next_review_on = models.DateField("next review of the plan", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    def __str__(self) -> str:
+        return "MET strategic group"
+
+    @classmethod
+    def current(cls) -> "StrategicGroup":
+        return cls.objects.select_related("chair", "deputy_chair").get_or_create(pk=1)[0]
+
+    def officer_ids(self) -> set[int]:
+        """The people who keep the plan: the chair and the deputy chair."""
+        return {pk for pk in (self.chair_id, self.deputy_chair_id) if pk is not None}
+
+
+class Retirable(models.Model):
+    """Priorities and actions are retired, never deleted: the plan's history keeps them."""
+
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    retired_reason = models.TextField("reason for retiring", blank=True, max_length=2000)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class Priority(Retirable):
     """A priority of the strategic MET action plan (seed 002 lists five)."""
 
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=200)
-    lead = models.CharField(max_length=200, blank=True)
+    lead = models.CharField("lead (as the plan words it)", max_length=200, blank=True)
+    lead_agency = models.ForeignKey(
+        "met.Agency", verbose_name="lead agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="named lead",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["number"]
@@ -127,20 +192,88 @@ class Priority(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class PlanAction(models.Model):
+class PlanAction(Retirable):
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
     ref = models.CharField(max_length=10, unique=True)
-    what = models.TextField("what are we going to do")
-    how = models.TextField("how are we going to do it", blank=True)
+    # The action's number within its priority (3 in "1.3"), so that 1.10 comes after 1.9.
+    seq = models.PositiveSmallIntegerField(default=0, editable=False)
+    what = models.TextField("what are we going to do", max_length=5000)
+    how = models.TextField("how are we going to do it", blank=True, max_length=10000)
     who = models.CharField("who is going to do it", max_length=300, blank=True)
     when = models.CharField("when are we going to do it", max_length=200, blank=True)
-    difference = models.TextField("what difference will it make", blank=True)
+    difference = models.TextField("what difference will it make", blank=True, max_length=10000)
+    agencies = models.ManyToManyField("met.Agency", verbose_name="owning agencies", blank=True, related_name="+")
+    lead_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="named lead",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField("due date", null=True, blank=True)
 
     class Meta:
-        ordering = ["priority__number", "ref"]
+        ordering = ["priority__number", "seq", "ref"]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.what[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_action", args=[self.pk])
+
+
+class PlanChangeKind(models.TextChoices):
+    CREATED = "created", "Added"
+    EDITED = "edited", "Edited"
+    RETIRED = "retired", "Retired"
+
+
+class PlanChange(models.Model):
+    """One change to a priority or an action of the plan: who, when, and each field's value before and
+    after, so that nothing the group wrote is lost when it is rewritten."""
+
+    priority = models.ForeignKey(Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    action = models.ForeignKey(PlanAction, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=10, choices=PlanChangeKind.choices)
+    # [[field label, before, after], ...] as shown to people.
+    fields = models.JSONField(default=list, blank=True)
+    reason = models.TextField(blank=True, max_length=2000)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__isnull=True, action__isnull=False)
+                | Q(priority__isnull=False, action__isnull=True),
+                name="reporting_planchange_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.action or self.priority} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class PlanReview(models.Model):
+    """A 6-monthly review of the plan by the strategic group, as recorded."""
+
+    held_on = models.DateField("date of the review")
+    due_on = models.DateField("date it was due", null=True, blank=True)
+    notes = models.TextField(max_length=10000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review of the plan on {self.held_on}"
 
 
 class RagUpdate(models.Model):

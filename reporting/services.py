@@ -16,7 +16,7 @@ from met.concurrency import check_version
 from met.models import User
 from met.workdays import next_working_day
 from reporting import charts, metrics, tables
-from reporting.access import require_chair
+from reporting.access import may_rate_plan, require_chair
 from reporting.models import BUILD_TIMEOUT, PlanAction, Rag, RagUpdate, Report, ReportKind, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -355,13 +355,16 @@ def report_finalise(*, actor: User, report: Report, request: HttpRequest | None 
 
 
 def plan_summary() -> dict:
-    """The latest rating of every action, counted by colour, for the LSCB report and the plan page."""
+    """The latest rating of every action, and of those still in the plan counted by colour, for the
+    LSCB report and the plan page. A retired action (or one under a retired priority) keeps its
+    ratings but has left the plan, and the count."""
     latest = {}
-    for update in RagUpdate.objects.select_related("action").order_by("action_id", "-dated", "-pk"):
+    for update in RagUpdate.objects.select_related("action__priority").order_by("action_id", "-dated", "-pk"):
         latest.setdefault(update.action_id, update)
     counts = {rag.value: 0 for rag in Rag}
     for update in latest.values():
-        counts[update.rating] += 1
+        if not (update.action.is_retired or update.action.priority.is_retired):
+            counts[update.rating] += 1
     return {"counts": counts, "latest": latest}
 
 
@@ -369,8 +372,10 @@ def plan_summary() -> dict:
 def rag_record(
     *, actor: User, action: PlanAction, rating: str, commentary: str, dated: date, request: HttpRequest | None = None
 ) -> RagUpdate:
-    if not (actor.is_chair or actor.is_coordinator or actor.is_system_admin):
+    if not may_rate_plan(actor):
         raise PermissionDenied("Only members of the strategic group (chairs and coordinators) rate progress.")
+    if action.is_retired or action.priority.is_retired:
+        raise ValidationError("This action is retired: its ratings are kept, and no more are recorded.")
     if rating not in Rag.values:
         raise ValidationError({"rating": "Choose red, amber or green."})
     if dated > timezone.localdate():

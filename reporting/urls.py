@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import plan_views, views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
@@ -13,7 +13,17 @@ urlpatterns = [
     path("reports/<int:pk>/tables/<slug:table>.csv", views.report_csv, name="report_csv"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/stuck-cases.csv", views.dashboard_stuck_csv, name="dashboard_stuck_csv"),
-    path("plan/", views.plan, name="plan"),
-    path("plan/export.csv", views.plan_export, name="plan_export"),
-    path("plan/actions/<int:pk>/", views.plan_action, name="plan_action"),
+    path("plan/", plan_views.plan, name="plan"),
+    path("plan/export.csv", plan_views.plan_export, name="plan_export"),
+    path("plan/priorities/new/", plan_views.priority_new, name="plan_priority_new"),
+    path("plan/priorities/<int:pk>/edit/", plan_views.priority_edit, name="plan_priority_edit"),
+    path("plan/priorities/<int:pk>/retire/", plan_views.priority_retire, name="plan_priority_retire"),
+    path("plan/priorities/<int:pk>/actions/new/", plan_views.action_new, name="plan_action_new"),
+    path("plan/actions/<int:pk>/", plan_views.plan_action, name="plan_action"),
+    path("plan/actions/<int:pk>/edit/", plan_views.action_edit, name="plan_action_edit"),
+    path("plan/actions/<int:pk>/retire/", plan_views.action_retire, name="plan_action_retire"),
+    path("plan/reviews/", plan_views.reviews, name="plan_reviews"),
+    path("plan/reviews/record/", plan_views.review_record, name="plan_review_record"),
+    path("plan/reviews/next/", plan_views.review_schedule, name="plan_review_schedule"),
+    path("plan/group/", plan_views.strategic_group, name="plan_group"),
 ]

@@ -1,11 +1,11 @@
-"""Reports, the dashboard and the strategic action plan: for coordinators and chairs, who see all."""
+"""Reports and the dashboard: for coordinators and chairs, who see all. The plan's pages are in plan_views.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -20,8 +20,8 @@ from met.views.editing import apply_service_error
 from reporting import dashboard as dashboard_figures
 from reporting import metrics, services, tables
 from reporting.access import get_report_for_user, require_chair, require_oversight
-from reporting.forms import CommentaryForm, RagForm, ReissueForm, RequestReportForm
-from reporting.models import PlanAction, Priority, RagUpdate, Report, ReportStatus
+from reporting.forms import CommentaryForm, ReissueForm, RequestReportForm
+from reporting.models import Report, ReportStatus
 
 BUILT = (ReportStatus.DRAFT, ReportStatus.FINAL)
 
@@ -252,74 +252,3 @@ def dashboard_stuck_csv(request):
         request=request,
     )
     return csv_response(f"stuck-cases-{today:%Y-%m-%d}.csv", stuck_table.headers, stuck_table.rows)
-
-
-# --- strategic action plan ------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def plan(request):
-    require_oversight(request.user)
-    summary = services.plan_summary()
-    priorities = Priority.objects.prefetch_related("actions")
-    return render(
-        request,
-        "reporting/plan.html",
-        {"priorities": priorities, "latest": summary["latest"], "counts": summary["counts"]},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_action(request, pk: int):
-    require_oversight(request.user)
-    action = get_object_or_404(PlanAction.objects.select_related("priority"), pk=pk)
-    form = RagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rag_record(actor=request.user, action=action, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            for field, errs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
-        else:
-            messages.success(request, f"Progress on {action.ref} recorded.")
-            return redirect("plan")
-    history = RagUpdate.objects.filter(action=action).select_related("recorded_by")
-    return render(
-        request,
-        "reporting/plan_action.html",
-        {"action": action, "form": form, "history": history},
-        status=400 if form.errors else 200,
-    )
-
-
-def _plan_row(action: PlanAction, update: RagUpdate | None) -> list:
-    return [
-        action.priority.title,
-        action.ref,
-        action.what,
-        action.how,
-        action.who,
-        action.when,
-        action.difference,
-        update.get_rating_display() if update else "",
-        update.dated.isoformat() if update else "",
-        update.commentary if update else "",
-    ]
-
-
-@login_required
-@require_safe
-def plan_export(request):
-    require_oversight(request.user)
-    latest = services.plan_summary()["latest"]
-    response = csv_response(
-        f"met-action-plan-{timezone.localdate():%Y-%m-%d}.csv",
-        ["Priority", "Ref", "What", "How", "Who", "When", "Difference", "Rating", "As at", "Commentary"],
-        (_plan_row(action, latest.get(action.pk)) for action in PlanAction.objects.select_related("priority")),
-    )
-    audit(
-        actor=request.user, action="plan.export", object_type="reporting.planaction", object_id="all", request=request
-    )
-    return response

@@ -41,7 +41,7 @@ from meetings import services as meeting_services
 from meetings.models import AttendanceStatus, Feedback, Section
 from met.notifications import notify
 from reporting import services as report_services
-from reporting.models import PlanAction, ReportKind
+from reporting.models import PlanAction, Priority, ReportKind, StrategicGroup
 from riskassessment import services as risk_services
 from riskassessment.models import Provider
 from tests import home_figure
@@ -269,6 +269,24 @@ def report_rule(*, chair_writes=(), chair_reads=False):
         if (method in chair_writes or chair_reads) and role != CH:
             return FORBIDDEN
         return OK
+
+    return rule
+
+
+def plan_rule(*, edits=("get", "post")):
+    """The strategic action plan (issue 17 part 3): read by the coordinator and chairs; changed only by
+    the strategic group's chair (the demo chair in this world) and deputy (nobody here); 404 for a
+    priority or action that does not exist, to those who may read the plan."""
+
+    def rule(role, variant, method):
+        gate = _gate(role, WEB)
+        if gate:
+            return gate
+        if role not in OVERSIGHT:
+            return FORBIDDEN
+        if variant == "missing":
+            return NOT_FOUND
+        return FORBIDDEN if method in edits and role != CH else OK
 
     return rule
 
@@ -525,7 +543,19 @@ SPECS: dict[str, Spec] = {
     "dashboard/stuck-cases.csv": Spec(oversight(), methods=("get",)),
     "plan/": Spec(oversight(), methods=("get",)),
     "plan/export.csv": Spec(oversight(), methods=("get",)),
-    "plan/actions/<int:pk>/": Spec(oversight(), ["plan_action"], "plan_action"),
+    # The action's page: its progress is rated by the coordinator and chairs (as before the plan could be kept).
+    "plan/actions/<int:pk>/": Spec(plan_rule(edits=()), ["plan_action", "missing"], "plan_action"),
+    "plan/actions/<int:pk>/edit/": Spec(plan_rule(), ["plan_action", "missing"], "plan_action"),
+    "plan/actions/<int:pk>/retire/": Spec(plan_rule(), ["plan_action", "missing"], "plan_action"),
+    "plan/priorities/new/": Spec(plan_rule()),
+    "plan/priorities/<int:pk>/edit/": Spec(plan_rule(), ["priority", "missing"], "plan_priority"),
+    "plan/priorities/<int:pk>/retire/": Spec(plan_rule(), ["priority", "missing"], "plan_priority"),
+    "plan/priorities/<int:pk>/actions/new/": Spec(plan_rule(), ["priority", "missing"], "plan_priority"),
+    "plan/reviews/": Spec(plan_rule(edits=()), methods=("get",)),
+    "plan/reviews/record/": Spec(plan_rule()),
+    "plan/reviews/next/": Spec(plan_rule()),
+    # Naming the strategic group's chairs: a system admin's, as the LSCB appointed them.
+    "plan/group/": Spec(system_admin),
     # --- API ------------------------------------------------------------------------------------
     "api/schema/": Spec(signed_in(API), methods=("get",)),
     "api/docs/": Spec(signed_in(), methods=("get",)),
@@ -722,6 +752,7 @@ def build_world() -> World:
         "note_of_p": notify(recipient=police, subject="Matrix", body="For police."),
         "note_of_h": notify(recipient=health, subject="Matrix", body="For health."),
     }
+    StrategicGroup.objects.update_or_create(pk=1, defaults={"chair": chair})
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     report, _ = report_services.report_request(actor=chair, kind=ReportKind.MACE_MONTHLY, start=last_month)
     report = report_services.report_finalise(actor=chair, report=report_services.report_build(report_id=report.pk))
@@ -769,6 +800,7 @@ def build_world() -> World:
         "report": {"final": report.pk},
         "report_table": {"final": {"pk": report.pk, "table": "risk"}},
         "plan_action": {"plan_action": PlanAction.objects.order_by("pk").first().pk},
+        "plan_priority": {"priority": Priority.objects.order_by("pk").first().pk},
         "provider": {"provider": provider.pk},
         "tool": {"tool": ToolVersion.objects.order_by("pk").first().pk},
         "category": {"cse": {"code": "cse"}},
