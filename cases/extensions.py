@@ -29,6 +29,21 @@ _viewer_reasons: dict[str, Callable[..., Iterable[int]]] = {}
 _restriction_checks: dict[str, Callable[..., list[str]]] = {}
 
 
+@dataclass(frozen=True)
+class ChronologySource:
+    """Significant events of a case for its chronology (cases/chronology.py): `entries(case, viewer)` gives
+    cases.chronology.Entry items of the `kinds` it declares ((code, label) pairs, in the order the filter
+    lists them), in a fixed number of queries whatever their number."""
+
+    name: str
+    entries: Callable[..., Iterable]
+    kinds: tuple[tuple[str, str], ...]
+    order: int
+
+
+_chronology_sources: dict[str, ChronologySource] = {}
+
+
 def register_timeline_source(name: str, items: Callable[..., Iterable[dict]]) -> None:
     _timeline_sources[name] = items
 
@@ -43,6 +58,16 @@ def register_viewer_reason(name: str, user_ids: Callable[..., Iterable[int]]) ->
 
 def register_restriction_check(name: str, check: Callable[..., list[str]]) -> None:
     _restriction_checks[name] = check
+
+
+def register_chronology_source(
+    name: str, entries: Callable[..., Iterable], *, kinds: Iterable[tuple[str, str]], order: int
+) -> None:
+    _chronology_sources[name] = ChronologySource(name, entries, tuple(kinds), order)
+
+
+def chronology_sources() -> list[ChronologySource]:
+    return sorted(_chronology_sources.values(), key=lambda s: (s.order, s.name))
 
 
 def timeline_items(case, now: datetime) -> list[dict]:

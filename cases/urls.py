@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.views import chronology as chronology_views
 from cases.views import nrm as nrm_views
 from cases.views import safety_plans
 
@@ -21,6 +22,10 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", views.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/missing/new/", views.episode_create, name="episode_create"),
     path("cases/<int:pk>/access-log/", views.case_access_log, name="case_access_log"),
+    # The case's chronology of significant events (issue 16, part 4), and the same list as CSV and PDF.
+    path("cases/<int:pk>/chronology/", chronology_views.case_chronology, name="case_chronology"),
+    path("cases/<int:pk>/chronology.csv", chronology_views.case_chronology_csv, name="case_chronology_csv"),
+    path("cases/<int:pk>/chronology.pdf", chronology_views.case_chronology_pdf, name="case_chronology_pdf"),
     path("cases/<int:pk>/safety-plan/", safety_plans.safety_plan_detail, name="safety_plan_detail"),
     path("cases/<int:pk>/safety-plan/agree/", safety_plans.safety_plan_edit, name="safety_plan_edit"),
     path("cases/<int:pk>/nrm/", nrm_views.nrm_referral_edit, name="nrm_referral_edit"),

@@ -18,6 +18,10 @@ class MeetingsConfig(AppConfig):
         extensions.register_timeline_source("meetings", case_links.timeline_items)
         extensions.register_viewer_reason("action_owner", case_links.action_owners)
         extensions.register_restriction_check("open_actions", case_links.unnamed_action_owners)
+        # The case's chronology (issue 16, part 4): decisions, actions and their escalations.
+        from meetings import chronology
+
+        extensions.register_chronology_source("meetings", chronology.entries, kinds=chronology.KINDS, order=40)
 
         # A person's open work on the account pages, and where to reassign it (issue 20).
         from meetings import open_work

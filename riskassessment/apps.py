@@ -20,3 +20,7 @@ class RiskassessmentConfig(AppConfig):
             context=lambda case: {"risk": selectors.case_risk_summary(case)},
             order=10,
         )
+        # The case's chronology (issue 16, part 4): assessments submitted, risk levels confirmed, referrals.
+        from riskassessment import chronology
+
+        extensions.register_chronology_source("riskassessment", chronology.entries, kinds=chronology.KINDS, order=30)

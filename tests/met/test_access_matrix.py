@@ -374,6 +374,10 @@ SPECS: dict[str, Spec] = {
     # Safety plans (issue 16, part 1): read by whoever sees the case, agreed or revised by whoever may change it.
     "cases/<int:pk>/safety-plan/": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "case", ("get",)),
     "cases/<int:pk>/safety-plan/agree/": case_write(),
+    # The chronology (issue 16, part 4), its CSV and PDF: read by whoever sees the case.
+    "cases/<int:pk>/chronology/": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "case", ("get",)),
+    "cases/<int:pk>/chronology.csv": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "case", ("get",)),
+    "cases/<int:pk>/chronology.pdf": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "case", ("get",)),
     # Who has accessed this record: chairs (and system admins, who hold no case role) only.
     "cases/<int:pk>/access-log/": Spec(
         lambda role, variant, method: (

@@ -5,8 +5,11 @@ import csv
 import io
 
 from django.urls import reverse
+from django.utils import timezone
 
+from cases.models import Category, Concern
 from met.csv import FORMULA_STARTS
+from met.models import Agency, User
 from reporting import tables
 from tests.cases import make_case
 from tests.met.test_access_matrix import url_patterns
@@ -27,8 +30,23 @@ def test_it_escapes_formulas_in_every_csv_download(demo_data, login):
     report = hostile_report(demo_data)
     client = login(chair)
 
+    hostile_case = make_case(agencies=("Police",), first_name="=1+1", last_name="Chronology")
+    hostile_user = User.objects.create_user(
+        email="hostile@example.org", full_name="=2+5", agency=Agency.objects.get(short_name="Police")
+    )
+    Concern.objects.create(
+        case=hostile_case,
+        logged_by=hostile_user,
+        source_agency=hostile_user.agency,
+        category=Category.objects.get(code="cse"),
+        observed_at=timezone.now(),
+        description="-1 seen at the station",
+    )
+
     downloads = {
         "cases/export.csv": [client.get(reverse("case_export"))],
+        # The chronology's recorded-by column is a person's name: the one cell a person's typing starts.
+        "cases/<int:pk>/chronology.csv": [client.get(reverse("case_chronology_csv", args=[hostile_case.pk]))],
         "plan/export.csv": [client.get(reverse("plan_export"))],
         # Case references, levels and dates only: nothing typed by a person, escaped all the same.
         "dashboard/stuck-cases.csv": [client.get(reverse("dashboard_stuck_csv"))],
@@ -46,4 +64,4 @@ def test_it_escapes_formulas_in_every_csv_download(demo_data, login):
             for row in cells(response):
                 assert not any(cell[:1] in FORMULA_STARTS for cell in row), (route, row)
                 escaped += [cell for cell in row if cell.startswith("'")]
-    assert {"'@SUM(1+1)", "'-2+3", "'" + HOSTILE, "'+cmd|' /C calc'!A0"} <= set(escaped)
+    assert {"'@SUM(1+1)", "'-2+3", "'" + HOSTILE, "'+cmd|' /C calc'!A0", "'=2+5"} <= set(escaped)
