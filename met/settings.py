@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cases.apps.CasesConfig",
     "riskassessment.apps.RiskassessmentConfig",
     "meetings.apps.MeetingsConfig",
+    "quality.apps.QualityConfig",
     "reporting.apps.ReportingConfig",
     "django.contrib.admin",
     "django.contrib.auth",

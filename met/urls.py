@@ -79,6 +79,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("riskassessment.urls")),
     path("", include("meetings.urls")),
+    path("", include("quality.urls")),
     path("", include("reporting.urls")),
     path("api/", include("api.urls")),
     path("django-admin/", admin.site.urls),

@@ -27,6 +27,7 @@ from meetings.models import (
     PlaceOfConcern,
 )
 from met.models import Reminder
+from quality import selectors as audit_selectors
 from riskassessment.models import Assessment, Referral, ReferralOutcome, RiskHistory
 
 LEVELS = [RiskLevel.NOT_ASSESSED, RiskLevel.NONE, RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
@@ -362,6 +363,12 @@ def nrm_figures(start: date, end: date) -> dict[str, int]:
     )
 
 
+def case_audit_figures(start: date, end: date) -> dict:
+    """Case audits (issue 17, part 2): grades given in the period by question and by agency, final grades
+    agreed in it, learning actions open and overdue at its end and closed in it (quality/selectors.py)."""
+    return audit_selectors.audit_figures(start, end)
+
+
 def safety_plans_missing(end: date) -> dict[str, int]:
     """Safety plans (issue 16, part 1): open cases at the period's end that were high risk or frequently missing
     and had no agreed safety plan, or one past its review date on the period's last day (cases/safety_plan.py's
@@ -411,6 +418,7 @@ def compute(start: date, end: date) -> dict:
         "places": places_most_linked(end),
         "disruption": disruption(start, end),
         "trend": trend(end),
+        "case_audits": case_audit_figures(start, end),
         "safety_plans": safety_plans_missing(end),
         "nrm": nrm_figures(start, end),
     }

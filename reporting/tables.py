@@ -141,6 +141,8 @@ def _relations(data: dict, published: dict[str, int]) -> tuple[dict[str, int], l
             f"actions.{agency}.completed",
             f"actions.{agency}.on_time",
         )
+    if "case_audits" in data:
+        _audit_relations(data["case_audits"], hidden, relations, derived)
     # Gender and age band each divide the same children: either total gives the other away.
     hidden["themes.children"] = sum(data["themes"]["gender"].values())
     for group in ("gender", "age_band"):
@@ -303,6 +305,8 @@ def _build(data: dict, *, show: Show, lscb: bool) -> list[Table]:
         tables.append(nrm_table(data["nrm"], show=s))
     if "safety_plans" in data:  # reports stored before issue 16 have no safety plan figures
         tables.append(safety_plans_table(data["safety_plans"], show=s))
+    if "case_audits" in data:  # reports stored before issue 17 have no case audit figures
+        tables.extend(case_audit_tables(data["case_audits"], show=s))
     if not lscb:
         # Case references stay in the restricted-circulation report only.
         tables.append(stuck_table(data["stuck_cases"]))
@@ -342,6 +346,75 @@ def safety_plans_table(figures: dict, *, show: Show) -> Table:
         "Safety plans: high-risk or frequently missing open cases at the end",
         ["Measure", "Cases"],
         rows,
+    )
+
+
+GRADE_COLUMNS = (
+    ("outstanding", "Outstanding"),
+    ("good", "Good"),
+    ("requires_improvement", "Requires improvement"),
+    ("inadequate", "Inadequate"),
+)
+LEARNING_ROWS = (
+    ("open", "Open at the end"),
+    ("overdue", "Overdue at the end"),
+    ("closed", "Completed in the period"),
+)
+
+
+def case_audit_tables(figures: dict, *, show: Show) -> list[Table]:
+    """Case audits (issue 17, part 2): grades given in the period by question and by agency, the final grades
+    agreed, and learning actions. Every count is its own cell, so the LSCB report withholds small ones."""
+    headers = [label for _, label in GRADE_COLUMNS]
+    return [
+        Table(
+            "audit_questions",
+            "Case audits: grades given by question",
+            ["Question", *headers],
+            [
+                [q, *(show(f"audits.question.{q}.{g}", row.get(g, 0)) for g, _ in GRADE_COLUMNS)]
+                for q, row in figures["by_question"].items()
+            ],
+        ),
+        Table(
+            "audit_agencies",
+            "Case audits: grades given by agency",
+            ["Agency", *headers],
+            [
+                [a, *(show(f"audits.agency.{a}.{g}", row.get(g, 0)) for g, _ in GRADE_COLUMNS)]
+                for a, row in figures["by_agency"].items()
+            ],
+        ),
+        Table(
+            "audit_final",
+            "Case audits: final grades agreed",
+            ["Final grade", "Cases"],
+            [[label, show(f"audits.final.{g}", figures["final"].get(g, 0))] for g, label in GRADE_COLUMNS],
+        ),
+        Table(
+            "learning_actions",
+            "Case audits: learning actions",
+            ["Measure", "Actions"],
+            [[label, show(f"audits.learning.{k}", figures["learning_actions"][k])] for k, label in LEARNING_ROWS],
+        ),
+    ]
+
+
+def _audit_relations(figures: dict, hidden: dict, relations: list, derived) -> None:
+    """Each grade's total over the questions is its total over the agencies (every grade is one agency's
+    answer to one question): a withheld cell in one table must not follow from the other. Open actions are
+    the overdue ones and the rest."""
+    for g, _ in GRADE_COLUMNS:
+        total = f"audits.total.{g}"
+        hidden[total] = sum(row.get(g, 0) for row in figures["by_question"].values())
+        relations.append(Relation(total, tuple(f"audits.question.{q}.{g}" for q in figures["by_question"])))
+        relations.append(Relation(total, tuple(f"audits.agency.{a}.{g}" for a in figures["by_agency"])))
+    learning = figures["learning_actions"]
+    derived(
+        "audits.learning.not_overdue",
+        learning["open"] - learning["overdue"],
+        "audits.learning.open",
+        "audits.learning.overdue",
     )
 
 

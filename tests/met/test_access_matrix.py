@@ -40,6 +40,7 @@ from cases.services import documents as document_services
 from meetings import services as meeting_services
 from meetings.models import AttendanceStatus, Feedback, Section
 from met.notifications import notify
+from quality import services as quality_services
 from reporting import services as report_services
 from reporting.models import PlanAction, Priority, ReportKind, StrategicGroup
 from riskassessment import services as risk_services
@@ -253,6 +254,25 @@ def sees_work_of(role, variant):
 def staff_only(role, variant, method):
     # Django's admin is for emergencies by staff accounts; no demo account is staff.
     return LOGIN
+
+
+# Case audits (issue 17): a round led by the chair, audited by the police and health practitioners, its
+# sample the "own" case. Coordinators and chairs see every round; auditors see it while it runs; the lead (or
+# any chair) runs it; the school practitioner sees nothing of it.
+ROUND_SEES = {"round": {C, CH, P, H}, "missing": set()}
+SAMPLE_SEES = {"in_sample": {C, CH, P, H}, "not_in_sample": set(), "missing": set()}
+AUDITORS = {P, H}
+LEARNING_SEES = {"action_of_p": {C, CH, P, H}, "missing": set()}
+
+
+def round_part_rule(role, variant, method):
+    """Something of the round's running (an auditor's place, a learning point): 404 unless the role sees the
+    round, 403 unless it runs it, then 404 for one that does not exist."""
+    return (
+        _gate(role, WEB)
+        or (NOT_FOUND if role not in ROUND_SEES["round"] else FORBIDDEN if role != CH else None)
+        or (NOT_FOUND if variant == "missing" else OK)
+    )
 
 
 def report_rule(*, chair_writes=(), chair_reads=False):
@@ -523,6 +543,52 @@ SPECS: dict[str, Spec] = {
     "persons/": Spec(case_roles_only(), methods=("get",)),
     "persons/new/": Spec(case_roles_only()),
     "persons/<int:pk>/": Spec(seen_in(REGISTER_SEES, writes=()), ["by_coordinator", "by_school", "missing"], "person"),
+    # --- case audits (issue 17) -------------------------------------------------------------------
+    "audits/": Spec(case_roles_only(), methods=("get",)),
+    "audits/new/": Spec(oversight()),
+    "audits/<int:pk>/": Spec(seen_in(ROUND_SEES, writes=()), ["round", "missing"], "audit_round", ("get",)),
+    "audits/<int:pk>/auditors/": Spec(
+        seen_in(ROUND_SEES, writes=("get", "post"), write_rule=lambda role, variant: role == CH),
+        ["round", "missing"],
+        "audit_round",
+    ),
+    "audits/<int:pk>/auditors/<int:auditor_pk>/remove/": Spec(
+        round_part_rule, ["auditor_h", "missing"], "audit_auditor", ("post",)
+    ),
+    "audits/<int:pk>/close/": Spec(
+        seen_in(ROUND_SEES, writes=("post",), write_rule=lambda role, variant: role == CH),
+        ["round", "missing"],
+        "audit_round",
+        ("post",),
+    ),
+    "audits/<int:pk>/findings/new/": Spec(
+        seen_in(ROUND_SEES, writes=("get", "post"), write_rule=lambda role, variant: role == CH),
+        ["round", "missing"],
+        "audit_round",
+    ),
+    "audits/<int:pk>/findings/<int:finding_pk>/actions/new/": Spec(
+        round_part_rule, ["learning", "missing"], "audit_finding"
+    ),
+    "audits/<int:pk>/cases/<int:case_pk>/": Spec(
+        seen_in(SAMPLE_SEES, writes=()), ["in_sample", "not_in_sample", "missing"], "audit_case", ("get",)
+    ),
+    # Only the auditors grade (each for their own agency); only the lead (or a chair) moderates.
+    "audits/<int:pk>/cases/<int:case_pk>/grade/": Spec(
+        seen_in(SAMPLE_SEES, writes=("get", "post"), write_rule=lambda role, variant: role in AUDITORS),
+        ["in_sample", "not_in_sample", "missing"],
+        "audit_case",
+    ),
+    "audits/<int:pk>/cases/<int:case_pk>/moderate/": Spec(
+        seen_in(SAMPLE_SEES, writes=("get", "post"), write_rule=lambda role, variant: role == CH),
+        ["in_sample", "not_in_sample", "missing"],
+        "audit_case",
+    ),
+    # A learning action: completed by its owner (the police practitioner) or the round's lead.
+    "learning-actions/<int:pk>/": Spec(
+        seen_in(LEARNING_SEES, writes=("post",), write_rule=lambda role, variant: role in {P, CH}),
+        ["action_of_p", "missing"],
+        "audit_learning_action",
+    ),
     # --- reports --------------------------------------------------------------------------------
     "reports/": Spec(
         lambda role, variant, method: (
@@ -762,6 +828,24 @@ def build_world() -> World:
     report = report_services.report_finalise(actor=chair, report=report_services.report_build(report_id=report.pk))
     from riskassessment.models import ToolVersion
 
+    audit_round = quality_services.round_start(
+        actor=chair,
+        title="Matrix audit",
+        theme="Matrix",
+        starts_on=timezone.localdate() - timedelta(days=1),
+        ends_on=timezone.localdate() + timedelta(days=10),
+        sample_size=1,
+        criteria={"references": [cases["own"].reference]},
+        seed=1,
+    )
+    for person in (police, health):
+        quality_services.auditor_add(actor=chair, round_=audit_round, auditor=person)
+    learning = quality_services.finding_record(actor=chair, round_=audit_round, kind="learning", text="Matrix")
+    learning_action = quality_services.learning_action_create(
+        actor=chair, finding=learning, description="Matrix", owner=police, due_date=timezone.localdate()
+    )
+    health_place = audit_round.auditors.get(user=health)
+
     pk = lambda objs: {k: o.pk for k, o in objs.items()}  # noqa: E731
     ids = {
         "case": pk(cases),
@@ -802,6 +886,24 @@ def build_world() -> World:
         "token": pk(tokens),
         "notification": pk(notes),
         "report": {"final": report.pk},
+        "audit_round": {"round": audit_round.pk},
+        "audit_auditor": {
+            "auditor_h": {"pk": audit_round.pk, "auditor_pk": health_place.pk},
+            "missing": {"pk": audit_round.pk, "auditor_pk": MISSING_PK},
+        },
+        "audit_finding": {
+            "learning": {"pk": audit_round.pk, "finding_pk": learning.pk},
+            "missing": {"pk": audit_round.pk, "finding_pk": MISSING_PK},
+        },
+        "audit_case": {
+            variant: {"pk": audit_round.pk, "case_pk": case_pk}
+            for variant, case_pk in (
+                ("in_sample", cases["own"].pk),
+                ("not_in_sample", cases["other"].pk),
+                ("missing", MISSING_PK),
+            )
+        },
+        "audit_learning_action": {"action_of_p": learning_action.pk},
         "report_table": {"final": {"pk": report.pk, "table": "risk"}},
         "plan_action": {"plan_action": PlanAction.objects.order_by("pk").first().pk},
         "plan_priority": {"priority": Priority.objects.order_by("pk").first().pk},

@@ -1,4 +1,4 @@
-"""One direction of dependency (issue 19): met ← cases ← riskassessment ← meetings ← reporting ← api.
+"""One direction of dependency (issue 19): met ← cases ← riskassessment ← meetings ← quality ← reporting ← api.
 
 Every module of every app is parsed, and every import in it — at module level or inside a function —
 is checked: an app may import itself and the apps below it, never one above. A failure names the
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-STACK = ["met", "cases", "riskassessment", "meetings", "reporting", "api"]
+STACK = ["met", "cases", "riskassessment", "meetings", "quality", "reporting", "api"]
 LEVEL = {app: n for n, app in enumerate(STACK)}
 
 
