@@ -36,7 +36,8 @@ def entries(case, viewer) -> list[Entry]:
         if change.direction == Direction.SAME:
             words = f"Risk level confirmed as {to_level} (unchanged)."
         else:
-            words = f"Risk level confirmed: {change.get_from_level_display().lower()} to {to_level}."
+            way = "up" if change.direction == Direction.UP else "down"
+            words = f"Risk level confirmed as {to_level}, {way} from {change.get_from_level_display().lower()}."
         if change.reason:
             words += f" Professional judgement: {short(change.reason)}"
         url = reverse("assessment_detail", args=[change.assessment_id]) if change.assessment_id else ""

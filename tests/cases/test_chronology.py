@@ -236,7 +236,7 @@ def test_it_includes_every_kind_of_significant_event(case):
     assert "Referred to the National Referral Mechanism by Hampshire Constabulary (reference NRM-1)." in summaries
     assert "NRM reasonable grounds decision: positive." in summaries
     assert any(s.startswith("SERAF assessment submitted: score 17, category 4 (Significant)") for s in summaries)
-    assert "Risk level confirmed: medium to high." in summaries
+    assert "Risk level confirmed as high, up from medium." in summaries
     assert any(s.startswith("Other decision at the MEOG") for s in summaries)
     assert any(s.startswith("Action set at the MEOG") and "Visit the family, number 0" in s for s in summaries)
     assert any(s.startswith("Overdue action escalated to line manager") for s in summaries)
