@@ -108,21 +108,20 @@ class PriorityForm(VersionedFormMixin, ModelForm):
         model = Priority
         fields = ["title", "lead", "lead_agency", "lead_person"]
         labels = {"title": "Priority", "lead": "Lead, as the plan words it"}
-        help_texts = {"lead": "For example “LSCB (MET Group)”. Optional."}
+        help_texts = {"lead": "For example “LSCB (MET Group)”."}
         error_messages = {"title": {"required": "Enter the priority."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_agency"].queryset = Agency.objects.filter(is_active=True)
-        self.fields["lead_agency"].help_text = "Optional."
         self.fields["lead_agency"].error_messages["invalid_choice"] = "Choose the lead agency from the list."
-        self.fields["lead_person"] = _person_field("Named lead", "Optional: the person who answers for it.")
+        self.fields["lead_person"] = _person_field("Named lead", "The person who answers for it.")
         _name_length_errors(self)
 
 
 class PlanActionForm(VersionedFormMixin, ModelForm):
     snapshot_fields = ["what", "how", "who", "when", "difference", "agencies", "lead_person", "due_date"]
-    due_date = dates.DateField(label="Due date", required=False, help_text="Optional.")
+    due_date = dates.DateField(label="Due date", required=False)
 
     class Meta:
         model = PlanAction
@@ -136,8 +135,8 @@ class PlanActionForm(VersionedFormMixin, ModelForm):
             "agencies": "Owning agencies",
         }
         help_texts = {
-            "who": "As the plan words it. Optional.",
-            "when": "As the plan words it, for example “6 monthly” or “By May 2016”. Optional.",
+            "who": "As the plan words it.",
+            "when": "As the plan words it, for example “6 monthly” or “By May 2016”.",
         }
         widgets = {
             "what": forms.Textarea(attrs={"rows": 3}),
@@ -155,7 +154,7 @@ class PlanActionForm(VersionedFormMixin, ModelForm):
             invalid_choice="Choose owning agencies from the list.",
             invalid_pk_value="Choose owning agencies from the list.",
         )
-        self.fields["lead_person"] = _person_field("Named lead", "Optional: the person who answers for it.")
+        self.fields["lead_person"] = _person_field("Named lead", "The person who answers for it.")
         _name_length_errors(self)
 
 
