@@ -46,6 +46,13 @@ class CasesConfig(AppConfig):
 
         extensions.register_case_panel("nrm", template="cases/nrm_panel.html", context=nrm.case_panel, order=30)
         registry.register_demo_builder("nrm_referrals", demo.seed_nrm, order=26)
+        # Turning 18 (issue 16, part 6): the birthday and the transition plan on the case page; demo children near 18.
+        from cases import turning_18
+
+        extensions.register_case_panel(
+            "transition", template="cases/transition_plan_panel.html", context=turning_18.case_panel, order=35
+        )
+        registry.register_demo_builder("turning_18", demo.seed_turning_18, order=27)
 
         for order, name in enumerate(("casework", "coordination", "chairing"), start=1):
             registry.register_home_panel(

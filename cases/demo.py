@@ -299,3 +299,45 @@ def seed_nrm(world: dict) -> int:
         )
         made += 1
     return made
+
+
+def seed_turning_18(world: dict) -> int:
+    """Two open cases of children who turn 18 within 6 months (issue 16, part 6): a looked-after child in 40
+    days with a transition plan (adult services and the leaving-care team), and one in about 100 days without."""
+    from cases import turning_18
+    from cases.models import TransitionPlan
+    from cases.services.turning_18 import transition_plan_record
+
+    if TransitionPlan.objects.exists():
+        return 0
+    today = timezone.localdate()
+    coordinator = User.objects.get(email="coordinator@example.org")
+    near = turning_18.window_filter(today)
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN).exclude(near).select_related("child").order_by("pk")
+    with_plan = open_cases.filter(child__is_looked_after=True).first()
+    without = open_cases.filter(child__is_looked_after=False).first()
+    if with_plan is None or without is None:
+        return 0
+    for case, days in ((with_plan, 40), (without, 100)):
+        target = today + timedelta(days=days)
+        if (target.month, target.day) == (2, 29):
+            target += timedelta(days=1)
+        Child.objects.filter(pk=case.child_id).update(date_of_birth=target.replace(year=target.year - 18))
+    transition_plan_record(
+        actor=coordinator,
+        case=with_plan,
+        based_on=0,
+        agreed_on=today - timedelta(days=7),
+        responsible="Priya Shah, social worker",
+        responsible_agency=Agency.objects.get(short_name="CSC"),
+        adult_team="Adult Social Care: transitions team",
+        adult_referred_on=today - timedelta(days=5),
+        adult_reference="ASC-T-0412",
+        adult_outcome="awaited",
+        leaving_care_team="Care Leavers' Service (Pathways team)",
+        personal_adviser="Jordan Ellis",
+        notes="Joint visit with the personal adviser booked before the birthday; MEOG to hear the hand-over.",
+        change_note="",
+    )
+    return 2
+

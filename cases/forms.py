@@ -254,6 +254,7 @@ FLAG_CHOICES = [
     ("placed_out_of_area", "Placed out of area"),
     ("placed_here", "Placed here by another authority"),
     ("restricted", "Restricted"),
+    ("turning_18", "Turning 18 within 6 months"),
 ]
 
 

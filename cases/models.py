@@ -106,7 +106,8 @@ class ClosureReason(models.TextChoices):
     NO_FURTHER_ACTION = "nfa", "No further action needed"
     RISK_REDUCED = "risk_reduced", "Risk reduced"
     TRANSFERRED = "transferred", "Moved away or transferred to another area"
-    ADULT = "adult", "Turned 18 (or 25 for care leavers)"
+    # Turning 18 (issue 16, part 6): the case closes on the 18th birthday (cases/turning_18.py) with this reason.
+    ADULT = "adult", "Transferred to adult services"
     DUPLICATE = "duplicate", "Duplicate record"
     OTHER = "other", "Other"
 
@@ -236,7 +237,8 @@ class Concern(models.Model):
 
 class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: written by MET Hub itself (the closure on the 18th birthday, cases/services/turning_18.py).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(max_length=10000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -408,6 +410,56 @@ class SafetyPlanMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"Measure {self.order} of {self.plan}"
+
+
+# --- turning 18: transition plans (issue 16, part 6) ----------------------------------------------
+
+
+class AdultServicesOutcome(models.TextChoices):
+    AWAITED = "awaited", "Awaiting a decision"
+    ACCEPTED = "accepted", "Accepted by adult services"
+    NOT_ELIGIBLE = "not_eligible", "Not accepted (does not meet adult services' criteria)"
+
+
+class TransitionPlan(models.Model):
+    """One version of a case's plan for the hand-over at 18 (seed 002; rule: cases/turning_18.py): the referral
+    to adult services, the leaving-care team and personal adviser of a looked-after child, who is responsible.
+    Versioned like SafetyPlan: a change adds a version and keeps the earlier ones; one version is current."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transition_plans")
+    number = models.PositiveIntegerField("version", editable=False)
+    is_current = models.BooleanField(default=True, editable=False)
+    agreed_on = models.DateField("date agreed")
+    responsible = models.CharField("who is responsible for the hand-over", max_length=200)
+    responsible_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="their agency"
+    )
+    adult_team = models.CharField("adult services team", max_length=200, blank=True)
+    adult_referred_on = models.DateField("date referred to adult services", null=True, blank=True)
+    adult_reference = models.CharField("adult services reference", max_length=60, blank=True)
+    adult_outcome = models.CharField(
+        "adult services decision", max_length=20, choices=AdultServicesOutcome.choices, blank=True
+    )
+    leaving_care_team = models.CharField("leaving-care team", max_length=200, blank=True)
+    personal_adviser = models.CharField("personal adviser", max_length=200, blank=True)
+    notes = models.TextField("notes", max_length=5000, blank=True)
+    change_note = models.CharField("what changed and why", max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="cases_transitionplan_one_number_per_case"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(is_current=True), name="cases_transitionplan_one_current_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transition plan version {self.number} on {self.case}"
 
 
 # --- National Referral Mechanism (issue 16, part 2) -----------------------------------------------

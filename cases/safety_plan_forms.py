@@ -13,12 +13,11 @@ from met.models import Agency
 MEASURE_ROWS_EMPTY = 3
 
 
-class SafetyPlanForm(ModelForm):
-    agreed_on = dates.DateField(label="Date agreed", latest=timezone.localdate)
-    review_date = dates.DateField(label="Review date", help_text="When the plan will next be reviewed.")
-    # The version of the plan this form was filled from (0: none yet). A revision built on an older
-    # version than the current one is refused rather than silently replacing a colleague's.
-    based_on = forms.IntegerField(
+def based_on_field() -> forms.IntegerField:
+    """The version of a plan a form was filled from (0: none yet), for plans kept as versions
+    (cases/services/_versions.py): one built on an older version than the current one is refused rather than
+    silently replacing a colleague's."""
+    return forms.IntegerField(
         label="Version the plan is based on",
         min_value=0,
         widget=forms.HiddenInput,
@@ -28,6 +27,12 @@ class SafetyPlanForm(ModelForm):
             "min_value": "Version the plan is based on is not a version: open the form again from the case page.",
         },
     )
+
+
+class SafetyPlanForm(ModelForm):
+    agreed_on = dates.DateField(label="Date agreed", latest=timezone.localdate)
+    review_date = dates.DateField(label="Review date", help_text="When the plan will next be reviewed.")
+    based_on = based_on_field()
 
     class Meta:
         model = SafetyPlan

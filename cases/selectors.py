@@ -89,6 +89,10 @@ def filter_cases(cases, data: dict):
         cases = cases.filter(child__placed_by_other_authority=True)
     elif flag == "restricted":
         cases = cases.filter(is_restricted=True)
+    elif flag == "turning_18":
+        from cases import turning_18
+
+        cases = cases.filter(turning_18.live_filter() & turning_18.window_filter(timezone.localdate()))
     return cases.order_by("-created_at", "-pk")
 
 

@@ -3,7 +3,7 @@ from django.urls import path
 from cases import views
 from cases.views import chronology as chronology_views
 from cases.views import nrm as nrm_views
-from cases.views import safety_plans
+from cases.views import safety_plans, transition_plans
 
 urlpatterns = [
     path("concerns/new/", views.concern_log, name="concern_log"),
@@ -29,6 +29,8 @@ urlpatterns = [
     path("cases/<int:pk>/safety-plan/", safety_plans.safety_plan_detail, name="safety_plan_detail"),
     path("cases/<int:pk>/safety-plan/agree/", safety_plans.safety_plan_edit, name="safety_plan_edit"),
     path("cases/<int:pk>/nrm/", nrm_views.nrm_referral_edit, name="nrm_referral_edit"),
+    # Turning 18 (issue 16, part 6): the transition plan, recorded by whoever may change the case.
+    path("cases/<int:pk>/transition-plan/", transition_plans.transition_plan_edit, name="transition_plan_edit"),
     path("missing/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("missing/overdue-rhi/", views.rhi_overdue_list, name="rhi_overdue_list"),
     # Documents on a case (issue 16, part 3).

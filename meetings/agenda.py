@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from cases import safety_plan
+from cases import safety_plan, turning_18
 from cases.missing import FREQUENT_MISSING_WINDOW_DAYS, overdue_rhi_filter, window_bounds
 from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
 from meetings.escalation import LEVEL_1, LEVEL_2, LEVEL_LABELS, escalation_summaries
@@ -234,6 +234,25 @@ def reviews_due(meeting: Meeting, since: datetime) -> list[Candidate]:
     ]
 
 
+def turning_18_soon(meeting: Meeting, since: datetime) -> list[Candidate]:
+    """7. Children within 6 months of their 18th birthday on the meeting's day, soonest first, and whether the case
+    has a transition plan (cases/turning_18.py): "turns 18 on 3 Mar 2027, no transition plan"."""
+    cases = (
+        turning_18.flagged_cases(Case.objects.all(), meeting.date)
+        .select_related("child")
+        .only("pk", "child__date_of_birth")
+        .order_by("child__date_of_birth", "pk")
+    )
+    return [
+        Candidate(
+            Section.REVIEWS,
+            turning_18.agenda_reason(turning_18.birthday(case.child.date_of_birth), has_plan=case.has_transition_plan),
+            case_id=case.pk,
+        )
+        for case in cases
+    ]
+
+
 def intelligence(meeting: Meeting, since: datetime) -> list[Candidate]:
     """8. Places and persons of concern with new links to cases or new disruption activity."""
     start, end = since, _start_of(meeting.date + timedelta(days=1))
@@ -292,6 +311,7 @@ RULES = (
     placements,
     previous_actions,
     reviews_due,
+    turning_18_soon,
     intelligence,
     carried_over,
 )

@@ -352,6 +352,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-escalations": {"task": "met.tasks.sweep_escalations", "schedule": crontab(hour=7, minute=0)},
     # Daily at 06:30: every scheduled report due and never built (a missed day catches up the next).
     "monthly-reports": {"task": "reporting.tasks.build_monthly_report", "schedule": crontab(hour=6, minute=30)},
+    # Daily just after midnight: cases of children whose 18th birthday has come close (cases/turning_18.py).
+    "close-cases-at-18": {"task": "cases.tasks.close_cases_at_18", "schedule": crontab(hour=0, minute=15)},
 }
 
 # Logging goes to stdout. Only ids are ever logged: no names, dates of birth or free text about a child.

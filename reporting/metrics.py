@@ -12,9 +12,19 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases import missing, nrm
+from cases import missing, nrm, turning_18
 from cases.missing import RHI_DUE_HOURS
-from cases.models import Case, Category, Child, Concern, MissingEpisode, NrmReferral, RiskLevel, SafetyPlan
+from cases.models import (
+    Case,
+    Category,
+    Child,
+    Concern,
+    MissingEpisode,
+    NrmReferral,
+    RiskLevel,
+    SafetyPlan,
+    TransitionPlan,
+)
 from meetings import quorum
 from meetings.escalation import LEVEL_1, LEVEL_2, overdue_cutoff
 from meetings.models import (
@@ -395,6 +405,20 @@ def safety_plans_missing(end: date) -> dict[str, int]:
     )
 
 
+def turning_18_figures(end: date) -> dict[str, int]:
+    """Turning 18 (issue 16, part 6): cases open at the period's end whose child's 18th birthday was within 6
+    months of its last day (cases/turning_18.py's window), and how many of them had no transition plan
+    recorded by then."""
+    moment, last_day = _dt(end), end - timedelta(days=1)
+    plan_then = Exists(TransitionPlan.objects.filter(case=OuterRef("pk"), recorded_at__lt=moment))
+    return (
+        _open_at(moment)
+        .filter(turning_18.window_filter(last_day))
+        .annotate(planned=plan_then)
+        .aggregate(total=Count("pk"), without_plan=Count("pk", filter=Q(planned=False)))
+    )
+
+
 def compute(start: date, end: date) -> dict:
     """All measures for the period, as stored in a report."""
     return {
@@ -421,4 +445,5 @@ def compute(start: date, end: date) -> dict:
         "case_audits": case_audit_figures(start, end),
         "safety_plans": safety_plans_missing(end),
         "nrm": nrm_figures(start, end),
+        "turning_18": turning_18_figures(end),
     }

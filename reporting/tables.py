@@ -143,6 +143,11 @@ def _relations(data: dict, published: dict[str, int]) -> tuple[dict[str, int], l
         )
     if "case_audits" in data:
         _audit_relations(data["case_audits"], hidden, relations, derived)
+    if "turning_18" in data:  # those with a plan are the total less those without
+        t18 = data["turning_18"]
+        derived(
+            "turning_18.with_plan", t18["total"] - t18["without_plan"], "turning_18.total", "turning_18.without_plan"
+        )
     # Gender and age band each divide the same children: either total gives the other away.
     hidden["themes.children"] = sum(data["themes"]["gender"].values())
     for group in ("gender", "age_band"):
@@ -307,6 +312,8 @@ def _build(data: dict, *, show: Show, lscb: bool) -> list[Table]:
         tables.append(safety_plans_table(data["safety_plans"], show=s))
     if "case_audits" in data:  # reports stored before issue 17 have no case audit figures
         tables.extend(case_audit_tables(data["case_audits"], show=s))
+    if "turning_18" in data:  # nor turning-18 figures
+        tables.append(turning_18_table(data["turning_18"], show=s))
     if not lscb:
         # Case references stay in the restricted-circulation report only.
         tables.append(stuck_table(data["stuck_cases"]))
@@ -415,6 +422,21 @@ def _audit_relations(figures: dict, hidden: dict, relations: list, derived) -> N
         learning["open"] - learning["overdue"],
         "audits.learning.open",
         "audits.learning.overdue",
+    )
+
+
+def turning_18_table(figures: dict, *, show: Show) -> Table:
+    """Turning 18 (issue 16, part 6; cases/turning_18.py): open cases at the end whose child turns 18 within 6
+    months, and those without a transition plan (the ones with a plan are derivable: a relation, for the LSCB
+    report's suppression)."""
+    return Table(
+        "turning_18",
+        "Turning 18: open cases at the end whose child turns 18 within 6 months",
+        ["Measure", "Cases"],
+        [
+            ["Turning 18 within 6 months", show("turning_18.total", figures["total"])],
+            ["Without a transition plan", show("turning_18.without_plan", figures["without_plan"])],
+        ],
     )
 
 

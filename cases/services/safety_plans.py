@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, SafetyPlan, SafetyPlanMeasure
+from cases.services._versions import CONFLICT as CONFLICT  # the views tell a conflict by it
+from cases.services._versions import supersede
 from met.audit import audit
 
 PLAN_FIELDS = (
@@ -21,7 +23,6 @@ PLAN_FIELDS = (
     "csc_reference",
     "change_note",
 )
-CONFLICT = "conflict"
 
 
 def _check(*, case: Case, agreed_on: date, review_date: date, measures: list[dict]) -> None:
@@ -56,17 +57,14 @@ def safety_plan_agree(
     _check(case=case, agreed_on=fields["agreed_on"], review_date=fields["review_date"], measures=measures)
     # Locks the case's plans: two people agreeing at once get versions n+1 and a conflict, never two current.
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
-    current = SafetyPlan.objects.filter(case=case, is_current=True).first()
-    current_number = current.number if current else 0
-    if based_on != current_number:
-        raise ValidationError(
-            f"Version {current_number} of this safety plan was agreed by someone else while you were working. "
-            "Your changes were not saved: read the current plan and revise it again.",
-            code=CONFLICT,
-        )
-    if current:
-        SafetyPlan.objects.filter(pk=current.pk).update(is_current=False)
-    plan = SafetyPlan.objects.create(case=case, number=current_number + 1, is_current=True, recorded_by=actor, **fields)
+    current, number = supersede(
+        SafetyPlan,
+        case=case,
+        based_on=based_on,
+        conflict="Version {number} of this safety plan was agreed by someone else while you were working. "
+        "Your changes were not saved: read the current plan and revise it again.",
+    )
+    plan = SafetyPlan.objects.create(case=case, number=number, is_current=True, recorded_by=actor, **fields)
     SafetyPlanMeasure.objects.bulk_create(
         SafetyPlanMeasure(
             plan=plan,

@@ -391,6 +391,8 @@ SPECS: dict[str, Spec] = {
     "cases/<int:pk>/missing/new/": case_write(),
     # The NRM referral and its decisions (issue 16, part 2): whoever may change the case.
     "cases/<int:pk>/nrm/": case_write(),
+    # The transition plan for the hand-over at 18 (issue 16, part 6): whoever may change the case.
+    "cases/<int:pk>/transition-plan/": case_write(),
     # Safety plans (issue 16, part 1): read by whoever sees the case, agreed or revised by whoever may change it.
     "cases/<int:pk>/safety-plan/": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "case", ("get",)),
     "cases/<int:pk>/safety-plan/agree/": case_write(),
