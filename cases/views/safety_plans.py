@@ -1,8 +1,6 @@
 """Safety plan pages (issue 16, part 1): the plan with its history, and agreeing or revising it."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,9 +12,8 @@ from cases.access import can_change_case, get_case_for_user
 from cases.models import SafetyPlan, SafetyPlanMeasure
 from cases.safety_plan_forms import PLAN_FIELDS, SafetyPlanForm, measure_formset
 from cases.services import safety_plans as services
-from cases.views._shared import _audit_view
+from cases.views._shared import _audit_view, save_version
 from met.access import require_case_role
-from met.views.editing import apply_service_error
 
 
 def _versions(case):
@@ -103,24 +100,21 @@ def safety_plan_edit(request, pk: int):
         if form_ok and formset_ok:
             data = dict(form.cleaned_data)
             based_on = data.pop("based_on")
-            try:
-                plan = services.safety_plan_agree(
+            plan, status = save_version(
+                request,
+                form,
+                lambda: services.safety_plan_agree(
                     actor=request.user,
                     case=case,
                     based_on=based_on,
                     measures=formset.measures(),
                     request=request,
                     **data,
-                )
-            except ValidationError as error:
-                status = 409 if getattr(error, "code", None) == services.CONFLICT else 400
-                apply_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Safety plan version {plan.number} recorded."
-                    + (" The earlier version is kept in the plan's history." if plan.number > 1 else ""),
-                )
+                ),
+                what="Safety plan",
+                kept="The earlier version is kept in the plan's history.",
+            )
+            if plan is not None:
                 return redirect("safety_plan_detail", case.pk)
         else:
             _measure_errors_on(form, formset)

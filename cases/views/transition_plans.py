@@ -1,9 +1,7 @@
 """Recording a case's transition plan for the hand-over at 18 (issue 16, part 6). The plan and its earlier
 versions are read on the case page (cases/turning_18.py's panel)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,9 +10,8 @@ from cases.access import get_case_for_user
 from cases.models import TransitionPlan
 from cases.services import turning_18 as services
 from cases.transition_plan_forms import TransitionPlanForm
-from cases.views._shared import _audit_view
+from cases.views._shared import _audit_view, save_version
 from met.access import require_case_role
-from met.views.editing import apply_service_error
 
 
 @login_required
@@ -37,19 +34,16 @@ def transition_plan_edit(request, pk: int):
         form = TransitionPlanForm(request.POST, looked_after=looked_after)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
-            try:
-                plan = services.transition_plan_record(
+            plan, status = save_version(
+                request,
+                form,
+                lambda: services.transition_plan_record(
                     actor=request.user, case=case, based_on=form.cleaned_data["based_on"], request=request, **data
-                )
-            except ValidationError as error:
-                status = 409 if getattr(error, "code", None) == services.CONFLICT else 400
-                apply_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Transition plan version {plan.number} recorded."
-                    + (" The earlier version is kept on the case page." if plan.number > 1 else ""),
-                )
+                ),
+                what="Transition plan",
+                kept="The earlier version is kept on the case page.",
+            )
+            if plan is not None:
                 return redirect(case.get_absolute_url() + "#transition")
         else:
             status = 400
