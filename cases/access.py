@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Concern, MissingEpisode
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Child, Concern, MissingEpisode
 from met.models import User
 
 
@@ -152,6 +152,28 @@ def _codenames_held(user: User, case_id: int) -> set[str]:
             via_person.values_list("permission__codename", flat=True)
         )
     )
+
+
+def children_visible_to(user: User) -> QuerySet[Child]:
+    """A child is seen by whoever sees one of their cases (coordinators and chairs: every child, records
+    merged into another included, so that their links can lead on to the record kept)."""
+    if user.sees_all_cases:
+        return Child.objects.all()
+    if not user.is_practitioner or not user.is_active:
+        return Child.objects.none()
+    return Child.objects.filter(pk__in=cases_visible_to(user).values("child_id"))
+
+
+def may_see_child(user: User, child_id: int) -> bool:
+    return children_visible_to(user).filter(pk=child_id).exists()
+
+
+def get_child_for_user(user: User, pk: int) -> Child:
+    """A child the user may see, or 404 (the same as a child that does not exist)."""
+    child = children_visible_to(user).filter(pk=pk).first()
+    if child is None:
+        raise Http404("No such child.")
+    return child
 
 
 def require_coordination(user: User) -> None:

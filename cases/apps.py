@@ -53,6 +53,8 @@ class CasesConfig(AppConfig):
             "transition", template="cases/transition_plan_panel.html", context=turning_18.case_panel, order=35
         )
         registry.register_demo_builder("turning_18", demo.seed_turning_18, order=27)
+        # Merging duplicate children (issue 16, part 5): a second record of one demo child, waiting to be merged.
+        registry.register_demo_builder("duplicate_record", demo.seed_duplicate_record, order=28)
 
         for order, name in enumerate(("casework", "coordination", "chairing"), start=1):
             registry.register_home_panel(

@@ -341,3 +341,39 @@ def seed_turning_18(world: dict) -> int:
     )
     return 2
 
+
+def seed_duplicate_record(world: dict) -> int:
+    """A second record of one demo child (issue 16, part 5): the school logged a concern as a new child while
+    the first record's case was open, the coordinator closed that referral at triage as a duplicate record,
+    and the two records wait to be merged (the child's case page: "Merge with another record")."""
+    school = User.objects.get(email="practitioner.school@example.org")
+    coordinator = User.objects.get(email="coordinator@example.org")
+    first = (
+        Case.objects.filter(status=CaseStatus.OPEN, child__date_of_birth__isnull=False, child__merged_into=None)
+        .select_related("child")
+        .order_by("pk")
+        .first()
+    )
+    if first is None or Case.objects.filter(closure_reason=ClosureReason.DUPLICATE).exists():
+        return 0
+    child = first.child
+    concern = services.concern_log(
+        actor=school,
+        category=Category.objects.order_by("order").first(),
+        observed_at=timezone.now() - timedelta(days=3),
+        description="Told a teaching assistant an older friend collects them after school in a car.",
+        new_child={
+            "first_name": child.first_name,
+            "last_name": child.last_name,
+            "date_of_birth": child.date_of_birth,
+            "gender": child.gender,
+            "school": child.school,
+        },
+    )
+    services.case_close(
+        actor=coordinator,
+        case=concern.case,
+        reason=ClosureReason.DUPLICATE,
+        note=f"The same child as case {first.reference}: the two records are to be merged.",
+    )
+    return 1

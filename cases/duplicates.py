@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 
 from django.db.models import Q
 
+from cases.merge import surviving_record
 from cases.models import Child
 
 SIMILARITY = 0.75  # "Jayden Smith" ~ "Jaden Smith", "Kayleigh Jones" ~ "Kayley Jones"
@@ -44,4 +45,9 @@ def possible_duplicates(data: dict, *, limit: int = 10) -> list[Child]:
                 data.get("first_name", ""), data.get("last_name", ""), child.first_name, child.last_name, child.known_as
             ):
                 found[child.pk] = child
-    return list(found.values())[:limit]
+    # A record merged into another is found by its old details, and stands for the record kept.
+    kept: dict[int, Child] = {}
+    for child in found.values():
+        child = surviving_record(child) if child.merged_into_id is not None else child
+        kept.setdefault(child.pk, child)
+    return list(kept.values())[:limit]

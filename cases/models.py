@@ -65,6 +65,12 @@ class Child(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Merging duplicate records (issue 16, part 5; cases/merge.py): a merged record is kept, never deleted,
+    # and points at the record that was kept; its cases and everything on them moved there (ChildMerge).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_children", editable=False
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -503,3 +509,55 @@ class NrmReferral(models.Model):
 
     def __str__(self) -> str:
         return f"NRM referral on {self.case}"
+
+
+# --- merging duplicate children (issue 16, part 5) --------------------------------------------------
+
+
+class ChildMerge(models.Model):
+    """One merge of a duplicate child's record into the record kept (cases/merge.py, cases/services/merge.py).
+
+    `moved` says exactly which rows were re-pointed from the duplicate to the survivor, by what moved them
+    ("cases.case.child", "cases.concern.possible_duplicate_of", or a mover registered by an app above cases)
+    and their ids: reversing the merge points exactly those rows back. `carried` lists, for the record, the
+    rows that went along because they hang off the moved cases (concerns, episodes, assessments, actions,
+    documents...), by model label. A reversed merge stays, with who reversed it, when and why."""
+
+    survivor = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_absorbed")
+    reason = models.TextField("why these records are the same child", max_length=2000)
+    moved = models.JSONField(default=dict, editable=False)
+    carried = models.JSONField(default=dict, editable=False)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    merged_at = models.DateTimeField(default=timezone.now, editable=False)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reverse_reason = models.TextField("why the merge was reversed", max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor=models.F("duplicate")),
+                name="cases_childmerge_not_itself",
+                violation_error_message="A record cannot be merged into itself.",
+            ),
+            # A record is merged into one other at a time: merging it again needs the first merge reversed.
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=Q(reversed_at__isnull=True),
+                name="cases_childmerge_one_live_per_duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge {self.pk}: child {self.duplicate_id} into {self.survivor_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("child_merge_detail", args=[self.pk])
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None

@@ -2,6 +2,7 @@ from django.urls import path
 
 from cases import views
 from cases.views import chronology as chronology_views
+from cases.views import merge as merge_views
 from cases.views import nrm as nrm_views
 from cases.views import safety_plans, transition_plans
 
@@ -37,4 +38,10 @@ urlpatterns = [
     path("cases/<int:pk>/documents/new/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("documents/<int:pk>/archive/", views.document_archive, name="document_archive"),
+    # Merging two records of one child (issue 16, part 5).
+    path("children/<int:pk>/", merge_views.child_detail, name="child_detail"),
+    path("children/<int:pk>/merge/", merge_views.child_merge_start, name="child_merge_start"),
+    path("children/<int:pk>/merge/<int:other_pk>/", merge_views.child_merge_compare, name="child_merge_compare"),
+    path("manage/merges/", merge_views.child_merge_list, name="child_merge_list"),
+    path("manage/merges/<int:pk>/", merge_views.child_merge_detail, name="child_merge_detail"),
 ]

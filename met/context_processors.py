@@ -23,6 +23,7 @@ def navigation(request):
     if user.has_role(Role.SYSTEM_ADMIN):
         items.append(("Agencies", reverse("agency_list")))
         items.append(("Risk tool", reverse("tool_versions")))
+        items.append(("Merged records", reverse("child_merge_list")))
     items.append(("Your account", reverse("account")))
     path = request.path
     unread = user.notifications.filter(read_at__isnull=True).count()

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Value
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 
@@ -23,6 +24,7 @@ from cases.access import (
 )
 from cases.duplicates import possible_duplicates
 from cases.forms import CHILD_FIELDS
+from cases.merge import surviving_record
 from cases.models import Case, Child, Concern, MissingEpisode
 from met.concurrency import StaleEditError
 
@@ -66,6 +68,9 @@ class ChildViewSet(ApiViewSet):
         children = (
             Child.objects.all() if user.sees_all_cases else Child.objects.filter(pk__in=visible.values("child_id"))
         )
+        if self.action == "list":
+            # A record merged into another is listed as the record kept (cases/merge.py), not twice.
+            children = children.filter(merged_into__isnull=True)
         return children.prefetch_related(
             Prefetch("cases", queryset=visible.order_by("-created_at", "-pk"), to_attr="visible_cases")
         )
@@ -75,6 +80,14 @@ class ChildViewSet(ApiViewSet):
 
     def retrieve(self, request, pk=None):
         child = self.get_queryset().filter(pk=pk).first()
+        merged = Child.objects.filter(pk=pk, merged_into__isnull=False).first() if child is None else child
+        if merged is not None and merged.merged_into_id is not None:
+            # A record merged into another (cases/merge.py): its address leads on to the record kept, for
+            # whoever may see that one; for anyone else it is a 404 like a child that does not exist.
+            kept = surviving_record(merged)
+            if self.get_queryset().filter(pk=kept.pk).exists():
+                return HttpResponsePermanentRedirect(reverse("api:child-detail", args=[kept.pk]))
+            child = None
         if child is None:
             raise Http404("No such child.")
         audit_read(request, child, action="child.view", child_id=child.pk)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import may_see_case
+from cases.merge import surviving_record
 from cases.models import (
     Case,
     CaseStatus,
@@ -52,6 +53,9 @@ def concern_log(
                 "Another child with one of these identifiers was saved a moment ago. Search again."
             ) from None
         _child_audit(actor, "child.create", child, child, request)
+    elif child.merged_into_id is not None:
+        # A record merged into another (cases/merge.py): the concern is about the child of the record kept.
+        child = surviving_record(child)
     case = Case.objects.select_for_update().filter(child=child).exclude(status=CaseStatus.CLOSED).first()
     if case is None:
         case = Case.objects.create(child=child, created_by=actor)

@@ -22,6 +22,7 @@ from cases.forms import (
     NoteForm,
     VoiceForm,
 )
+from cases.merge import merged_record_ids
 from cases.models import Case
 from cases.views._shared import _audit_view
 from met.access import require_case_role
@@ -140,7 +141,8 @@ def case_access_log(request, pk: int):
         if case is None:
             raise Http404("No such case.")
         show_child = False
-    events = AuditEvent.objects.filter(child_id=case.child_id).select_related("actor__agency")
+    # Audit events keep the child they were written about: a record merged into this one brings its own.
+    events = AuditEvent.objects.filter(child_id__in=merged_record_ids(case.child_id)).select_related("actor__agency")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     audit(actor=user, action="case.view_access_log", obj=case, child_id=case.child_id, request=request)
     return render(request, "cases/access_log.html", {"case": case, "page": page, "show_child": show_child})

@@ -37,6 +37,7 @@ from api import services as api_services
 from cases import services as case_services
 from cases.models import Case
 from cases.services import documents as document_services
+from cases.services import merge as merge_services
 from meetings import services as meeting_services
 from meetings.models import AttendanceStatus, Feedback, Section
 from met.notifications import notify
@@ -201,6 +202,25 @@ def meeting_part_rule(role, variant):
 
 def action_writes(role, variant):
     return role in OVERSIGHT or ACTION_OWNER.get(variant) == role
+
+
+# Merging two records of one child (issue 16, part 5): a pair of children, each seen by whoever sees its case.
+CHILD_PAIRS = {"own_other": ("own", "other"), "own_viewonly": ("own", "viewonly"), "missing": ("own", "missing")}
+PAIR_SEES = {pair: CASE_SEES[a] & CASE_SEES[b] for pair, (a, b) in CHILD_PAIRS.items()}
+
+
+def coordinator_merges(table):
+    """404 for a record the role may not see (either of a pair), then 403 unless the role is the coordinator."""
+
+    def rule(role, variant, method):
+        return _gate(role, WEB) or (NOT_FOUND if role not in table[variant] else OK if role == C else FORBIDDEN)
+
+    return rule
+
+
+def merge_record_rule(role, variant, method):
+    """A merge's record and its reversal: the system admin's; 404 for one that does not exist."""
+    return _gate(role, WEB, case_role=False) or (FORBIDDEN if role != SA else NOT_FOUND if variant == "missing" else OK)
 
 
 def sees_agency(role, variant):
@@ -424,6 +444,13 @@ SPECS: dict[str, Spec] = {
         CASE_VARIANTS,
         "document",
     ),
+    # Merging two records of one child (issue 16, part 5): a child's link leads on to a case the role sees;
+    # merging is the coordinator's, on records they see; a merge is seen and reversed by a system admin.
+    "children/<int:pk>/": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "child", ("get",)),
+    "children/<int:pk>/merge/": Spec(coordinator_merges(CASE_SEES), CASE_VARIANTS, "child", ("get",)),
+    "children/<int:pk>/merge/<int:other_pk>/": Spec(coordinator_merges(PAIR_SEES), list(CHILD_PAIRS), "child_pair"),
+    "manage/merges/": Spec(system_admin, methods=("get",)),
+    "manage/merges/<int:pk>/": Spec(merge_record_rule, ["merge", "missing"], "merge"),
     # --- risk -----------------------------------------------------------------------------------
     "cases/<int:pk>/assessments/new/": case_write(),
     "cases/<int:pk>/referrals/new/": case_write(),
@@ -830,6 +857,12 @@ def build_world() -> World:
     report = report_services.report_finalise(actor=chair, report=report_services.report_build(report_id=report.pk))
     from riskassessment.models import ToolVersion
 
+    # Two records of one child, both cases closed (no open case added to any count), one merged into the other.
+    kept, merged = (make_case(agencies=("CSC",), status="closed", first_name=n) for n in ("Mergeone", "Mergetwo"))
+    child_merge = merge_services.child_merge(
+        survivor=kept.child, duplicate=merged.child, by=coordinator, reason="Matrix merge"
+    )
+
     audit_round = quality_services.round_start(
         actor=chair,
         title="Matrix audit",
@@ -852,6 +885,11 @@ def build_world() -> World:
     ids = {
         "case": pk(cases),
         "child": {k: c.child_id for k, c in cases.items()},
+        "child_pair": {
+            pair: {"pk": cases[a].child_id, "other_pk": cases[b].child_id if b in cases else MISSING_PK}
+            for pair, (a, b) in CHILD_PAIRS.items()
+        },
+        "merge": {"merge": child_merge.pk},
         "concern": {k: c.concerns.order_by("pk").first().pk for k, c in cases.items()},
         "episode": pk(episodes),
         "assessment": pk(assessments),
