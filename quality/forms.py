@@ -134,21 +134,22 @@ def grade_form_class(questions):
         "version": _version_field(),
     }
     for q in questions:
+        asked = q.text.rstrip(".")
         fields[f"grade_{q.code}"] = forms.ChoiceField(
             label=f"Grade: {q.text}",
             choices=Grade.choices,
             widget=forms.RadioSelect,
             help_text=q.guidance,
             error_messages={
-                "required": f"Choose a grade for “{q.text}”.",
-                "invalid_choice": f"Choose a grade for “{q.text}”.",
+                "required": f"Choose a grade for “{asked}”.",
+                "invalid_choice": f"Choose a grade for “{asked}”.",
             },
         )
         fields[f"evidence_{q.code}"] = forms.CharField(
             label=f"Evidence: {q.text}",
             max_length=5000,
             widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"required": f"Enter the evidence for “{q.text}”."},
+            error_messages={"required": f"Enter the evidence for “{asked}”."},
         )
     return type("GradeForm", (Form,), fields)
 
@@ -157,6 +158,7 @@ class ModerationForm(Form):
     final_grade = forms.ChoiceField(label="Final grade", choices=Grade.choices, widget=forms.RadioSelect)
     final_reasons = forms.CharField(
         label="Reasons",
+        error_messages={"required": "Enter the reasons for the final grade."},
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why this grade, weighing each agency's answers.",

@@ -117,6 +117,19 @@ class AuditRound(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("audit_round_detail", args=[self.pk])
 
+    @property
+    def criteria_described(self) -> list[str]:
+        """How the sample was chosen, in words for the round's page."""
+        labels = {
+            "category": "category",
+            "risk_level": "risk level",
+            "status": "status",
+            "closed_from": "closed on or after",
+            "closed_to": "closed on or before",
+            "references": "only",
+        }
+        return [f"{labels.get(k, k)}: {', '.join(v) if isinstance(v, list) else v}" for k, v in self.criteria.items()]
+
     def is_running(self, today) -> bool:
         return self.status == RoundStatus.OPEN and self.starts_on <= today <= self.ends_on
 

@@ -226,9 +226,9 @@ def answer_record(
     for code, question in questions.items():
         grade, evidence = grades.get(code, ("", ""))
         if grade not in GRADES:
-            errors[f"grade_{code}"] = [f"Choose a grade for “{question.text}”."]
+            errors[f"grade_{code}"] = [f"Choose a grade for “{question.text.rstrip('.')}”."]
         if not (evidence or "").strip():
-            errors[f"evidence_{code}"] = [f"Enter the evidence for “{question.text}”."]
+            errors[f"evidence_{code}"] = [f"Enter the evidence for “{question.text.rstrip('.')}”."]
     if errors:
         raise ValidationError(errors)
     answer = AgencyAnswer.objects.select_for_update().filter(sampled=sampled, agency=agency).first()

@@ -77,7 +77,7 @@ def test_it_names_each_missing_grade_and_writes_nothing(round_, login):
     data[f"evidence_{selectors.tool_questions(round_)[1].code}"] = ""
     response = login(user(POLICE)).post(reverse("audit_case_grade", args=[round_.pk, sampled(round_).case.pk]), data)
     assert response.status_code == 400
-    assert f"Choose a grade for “{question.text}”" in text(response)
+    assert f"Choose a grade for “{question.text.rstrip('.')}”." in text(response)
     assert "Enter the evidence for" in text(response)
     assert not AgencyAnswer.objects.exists() and not QuestionGrade.objects.exists()
 
