@@ -11,7 +11,9 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         key = count_key(request.user, f"api:{request.path}", request.query_params)
-        self.django_paginator_class = partial(CountKeptPaginator, key=key)
+        # A view may count its rows from a different queryset than it pages (ApiViewSet.counted_queryset).
+        counted = getattr(view, "counted_queryset", None)
+        self.django_paginator_class = partial(CountKeptPaginator, key=key, counted=counted)
         return super().paginate_queryset(queryset, request, view)
 
     page_size = 25

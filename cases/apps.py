@@ -8,8 +8,15 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete, post_save
 
+        from cases.forms import forget_practitioners
         from cases.models import Case, Child, MissingEpisode
+        from met.models import User
+
+        # The case list's "lead professional" choices are kept a minute (cases/forms.py).
+        post_save.connect(forget_practitioners, sender=User, dispatch_uid="cases_forget_practitioners_saved")
+        post_delete.connect(forget_practitioners, sender=User, dispatch_uid="cases_forget_practitioners_deleted")
 
         # Before/after history of every change to these records (DESIGN §8).
         auditlog.register(Child, exclude_fields=["version"])

@@ -15,7 +15,7 @@ from cases.models import (
 )
 from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS, placement_problems
 from cases.services.nrm import NRM_FIELDS
-from met import dates
+from met import cache, dates
 from met.concurrency import VersionedFormMixin
 from met.form_errors import Form, ModelForm
 from met.models import Agency, User
@@ -258,11 +258,28 @@ FLAG_CHOICES = [
 ]
 
 
+PRACTITIONERS_KEY = "met:case-filter:practitioners"
+
+
 def _practitioners() -> list[tuple]:
-    people = (
-        User.objects.filter(is_practitioner=True).order_by("full_name", "pk").values_list("pk", "full_name", "email")
-    )
+    # Every case list page offers every practitioner: kept a minute rather than read each time
+    # (issue 14), and forgotten whenever a user is saved (forget_practitioners), so a new colleague
+    # or a changed name shows at once.
+    people = cache.get(PRACTITIONERS_KEY)
+    if people is None:
+        people = list(
+            User.objects.filter(is_practitioner=True)
+            .order_by("full_name", "pk")
+            .values_list("pk", "full_name", "email")
+        )
+        cache.set(PRACTITIONERS_KEY, people, 60)
     return [("", "Anyone"), *((pk, name or email) for pk, name, email in people)]
+
+
+def forget_practitioners(sender=None, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # signing in changes nothing the list shows
+    cache.delete(PRACTITIONERS_KEY)
 
 
 class CaseFilterForm(Form):

@@ -61,9 +61,10 @@ def case_queryset():
     return Case.objects.select_related("child", "lead_agency", "lead_professional").prefetch_related("categories")
 
 
-def filtered_cases(user, data: dict):
-    """The case list's filters (web list, CSV export and API share them), over the cases the user may see."""
-    return filter_cases(restrict_to_visible(case_queryset(), user), data)
+def filtered_cases(user, data: dict, *, per_row: bool = False):
+    """The case list's filters (web list, CSV export and API share them), over the cases the user may
+    see; `per_row` for a page of the list, not its count (cases.access.restrict_to_visible)."""
+    return filter_cases(restrict_to_visible(case_queryset(), user, per_row=per_row), data)
 
 
 def filter_cases(cases, data: dict):
@@ -110,7 +111,9 @@ def case_timeline(case: Case, now: datetime) -> list[dict]:
                 "rhi": episode_rhi_state(episode, now=now),
             }
         )
-    for note in case.notes.select_related("author"):
+    # Notes and (in meetings) decisions are usually few or none: their authors are read with
+    # prefetch_related, which costs nothing when there are none, rather than joined (issue 14).
+    for note in case.notes.prefetch_related("author"):
         items.append({"kind": "note", "at": note.created_at, "obj": note})
     # Decisions and actions from MEOG meetings (and ad hoc actions), from the apps that own them.
     items += extensions.timeline_items(case, now)
@@ -125,7 +128,9 @@ def case_documents(case: Case) -> dict:
     archived ones (the template shows those to the coordinator and chairs only)."""
     from cases.models import CaseDocument
 
-    rows = list(CaseDocument.objects.filter(case=case).select_related("uploaded_by", "archived_by"))
+    # Most cases have no documents: prefetch_related reads their people only when there are some,
+    # where joining the user table twice cost more to build than the query took to run (issue 14).
+    rows = list(CaseDocument.objects.filter(case=case).prefetch_related("uploaded_by", "archived_by"))
     return {
         "current": [d for d in rows if d.archived_at is None],
         "archived": [d for d in rows if d.archived_at is not None],

@@ -10,7 +10,7 @@ from meetings.models import Action, ActionStatus, Decision
 def timeline_items(case, now) -> list[dict]:
     items = [
         {"kind": "decision", "at": decision.recorded_at, "obj": decision}
-        for decision in Decision.objects.filter(case=case).select_related("meeting", "recorded_by")
+        for decision in Decision.objects.filter(case=case).prefetch_related("meeting", "recorded_by")
     ]
     actions = list(Action.objects.filter(case=case).select_related("owner", "owner_agency", "meeting"))
     escalated = escalation_summaries(a.pk for a in actions)

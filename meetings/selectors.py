@@ -15,8 +15,10 @@ def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
     """The items the user may see, by section, and the removed ones: (items, sections, removed).
     With detail=False, only what the agenda page shows: not each item's actions (the minutes show them)
     nor its lead professional (the pack and the item pages do)."""
+    # Prefetched into lists (to_attr): into a related manager Django builds a filtered queryset per
+    # item to hold them, which on a 40-item agenda cost more than reading the decisions (issue 14).
     prefetches = [
-        Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("pk"), to_attr="decision_list"),
         Prefetch(
             "invitations",
             queryset=ItemInvitation.objects.filter(withdrawn_at__isnull=True).select_related("user__agency", "guest"),

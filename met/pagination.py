@@ -7,8 +7,10 @@ the rows themselves are always read afresh, and a shorter list is always counted
 """
 
 import hashlib
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from met import cache
@@ -25,16 +27,20 @@ def count_key(user, name: str, params) -> str:
 
 
 class CountKeptPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, key: str, **kwargs):
+    """`counted`, when given, makes the queryset to count: the same rows as `object_list`, in a form
+    the database counts faster (cases.access.restrict_to_visible's `per_row`)."""
+
+    def __init__(self, object_list, per_page, *, key: str, counted: Callable[[], QuerySet] | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.key = key
+        self.counted = counted
 
     @cached_property
     def count(self) -> int:
         kept = cache.get(self.key)
         if kept is not None:
             return kept
-        counted = super().count
+        counted = self.counted().count() if self.counted else super().count
         if counted >= FROM_ROWS:
             cache.set(self.key, counted, SECONDS)
         return counted

@@ -135,6 +135,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "met.context_processors.navigation",
             ],
+            # After Django's own: the `date` and `time` filters for the formats the pages use (issue 14).
+            "builtins": ["met.templatetags.dates"],
         },
     },
 ]

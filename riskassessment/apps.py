@@ -7,10 +7,16 @@ class RiskassessmentConfig(AppConfig):
     verbose_name = "Risk assessment"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from cases import extensions
         from met import registry
         from riskassessment import demo, selectors, services
+        from riskassessment.models import Provider
 
+        # The active providers are kept a few minutes (services.suggested_providers).
+        post_save.connect(services.forget_providers, sender=Provider, dispatch_uid="risk_forget_providers_saved")
+        post_delete.connect(services.forget_providers, sender=Provider, dispatch_uid="risk_forget_providers_deleted")
         registry.register_demo_builder("risk_assessments", demo.seed_assessments, order=20)
         registry.register_sweep("reviews", services.review_sweep, groups=("escalations",), order=50)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, RiskLevel
+from met import cache
 from met.audit import audit
 from met.concurrency import check_version
 from met.models import User
@@ -271,8 +272,21 @@ def assessment_confirm(
     return assessment
 
 
+PROVIDERS_KEY = "met:providers:active"
+
+
 def suggested_providers(level: str) -> list[Provider]:
-    return [p for p in Provider.objects.filter(is_active=True) if p.takes(level)]
+    # Every case page names the providers for its level: the short list is kept five minutes rather
+    # than read each time (issue 14), and forgotten when a provider is saved (riskassessment/apps.py).
+    providers = cache.get(PROVIDERS_KEY)
+    if providers is None:
+        providers = list(Provider.objects.filter(is_active=True))
+        cache.set(PROVIDERS_KEY, providers, 300)
+    return [p for p in providers if p.takes(level)]
+
+
+def forget_providers(**kwargs) -> None:
+    cache.delete(PROVIDERS_KEY)
 
 
 @transaction.atomic

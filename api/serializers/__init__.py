@@ -15,6 +15,7 @@ from api.serializers._shared import (
 )
 from api.serializers.cases import (
     CaseDetailSerializer,
+    CaseListSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
     ChildInCaseSerializer,
@@ -99,6 +100,7 @@ __all__ = [
     "AssessmentUpdateSerializer",
     "AttendanceSerializer",
     "CaseDetailSerializer",
+    "CaseListSerializer",
     "CaseSerializer",
     "CaseUpdateSerializer",
     "CategorySerializer",

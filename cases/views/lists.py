@@ -33,8 +33,13 @@ def case_list(request):
     form = CaseFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
-    cases = selectors.filtered_cases(request.user, form.cleaned_data)
-    paginator = CountKeptPaginator(cases, PAGE_SIZE, key=count_key(request.user, "case_list", request.GET))
+    cases = selectors.filtered_cases(request.user, form.cleaned_data, per_row=True)
+    paginator = CountKeptPaginator(
+        cases,
+        PAGE_SIZE,
+        key=count_key(request.user, "case_list", request.GET),
+        counted=lambda: selectors.filtered_cases(request.user, form.cleaned_data).order_by(),
+    )
     number = form.cleaned_data.get("page") or 1
     if number > paginator.num_pages:
         form.add_error(

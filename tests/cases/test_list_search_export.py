@@ -510,3 +510,29 @@ def test_it_offers_the_export_link_with_the_filters_to_the_coordinator_only(worl
 
     assert f'href="{reverse("case_export")}?risk_level=medium"' in coordinator
     assert "Download these cases (CSV)" not in police
+
+
+def test_it_offers_a_new_practitioner_as_lead_professional_at_once(world, login):
+    from tests.factories import UserFactory
+
+    client = login(user(COORDINATOR))
+    client.get(reverse("case_list"))  # the choices are now kept
+    newcomer = UserFactory(full_name="Quentin Newhire", agency=agency("Police"))
+
+    response = client.get(reverse("case_list"), {"lead_professional": newcomer.pk})
+
+    assert response.status_code == 200
+    assert f'<option value="{newcomer.pk}" selected>Quentin Newhire</option>' in response.content.decode()
+
+
+def test_it_keeps_the_lead_professional_choices_when_someone_signs_in(world, login, django_assert_num_queries):
+    client = login(user(COORDINATOR))
+    client.get(reverse("case_list"))
+    with django_assert_num_queries(0):
+        from cases.forms import _practitioners
+
+        before = _practitioners()
+    login(user(POLICE))  # saves last_login only
+
+    with django_assert_num_queries(0):
+        assert _practitioners() == before

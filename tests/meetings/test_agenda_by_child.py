@@ -213,6 +213,8 @@ def test_it_moves_items_with_one_form_per_item_whose_buttons_post_to_the_items_m
     # The address the page builds from the item's own is the one the URLconf gives the move view.
     move = reverse("meeting_item_move", args=[meeting.pk, middle.pk])
     assert move == reverse("meeting_item", args=[meeting.pk, middle.pk]) + "move/"
+    assert reverse("meeting_item", args=[meeting.pk, middle.pk]) == f"{meeting.get_absolute_url()}items/{middle.pk}/"
+    assert page.count(f'href="{meeting.get_absolute_url()}items/{middle.pk}/"') >= 1
     assert page.count(f'action="{move}"') == 1
     form = page[page.index(f'action="{move}"') :].split("</form>")[0]
     assert 'name="direction" value="up"' in form and 'name="direction" value="down"' in form
