@@ -85,3 +85,24 @@ def test_it_pages_and_counts_a_practitioners_cases(demo_data, token_client):
 
     assert [row["child"]["last_name"] for row in body["results"]] == ["Namedhealth", "Bothagency"]
     assert body["count"] == 2
+
+
+def test_it_flags_a_child_turning_18_within_six_months(demo_data, token_client):
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from tests.cases import COORDINATOR, make_case, user
+
+    soon = make_case(
+        agencies=("Police",),
+        last_name="Soonadult",
+        date_of_birth=timezone.localdate() - relativedelta(years=18, months=-2),
+    )
+    later = make_case(
+        agencies=("Police",), last_name="Stillyoung", date_of_birth=timezone.localdate() - relativedelta(years=16)
+    )
+
+    rows = {row["id"]: row for row in token_client(user(COORDINATOR)).get("/api/v1/cases/").json()["results"]}
+
+    assert "turning_18" in rows[soon.pk]["flags"]
+    assert "turning_18" not in rows[later.pk]["flags"]
