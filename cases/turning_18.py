@@ -146,8 +146,11 @@ def case_panel(case) -> dict:
     """The case page's transition section: the current plan and the earlier versions (one query), shown when
     the child is in the window or past it, or the case has a plan."""
     today = timezone.localdate()
+    # Most cases have no plan: their people and agency are read only when there is one (issue 14).
     versions = list(
-        TransitionPlan.objects.filter(case=case).select_related("recorded_by", "responsible_agency").order_by("-number")
+        TransitionPlan.objects.filter(case=case)
+        .prefetch_related("recorded_by", "responsible_agency")
+        .order_by("-number")
     )
     case_flag = flag(case, today)
     dob = case.child.date_of_birth
