@@ -22,6 +22,7 @@ def timeline_items(case, now) -> list[dict]:
             "obj": action,
             "overdue": action.is_overdue(cutoff=cutoff),
             "escalation": escalated.get(action.pk),
+            "open": action.status == ActionStatus.OPEN,  # kept on the case page however old
         }
         for action in actions
     ]

@@ -37,7 +37,7 @@ def _case_page(request, case: Case, *, note_form: NoteForm, status: int = 200):
     context = {
         "case": case,
         "child": case.child,
-        "timeline": selectors.case_timeline(case, timezone.now()),
+        **selectors.case_page_timeline(case, timezone.now()),
         "may_change": can_change_case(request.user, case),
         "note_form": note_form,
         # Most children have one case: read the others only when the case query found some.
