@@ -24,6 +24,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -31,14 +32,6 @@ from cases.models import CaseStatus, TransitionPlan
 
 WINDOW_MONTHS = 6
 AGE = 18
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` calendar months later (or earlier), or the last day of that month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def birthday(date_of_birth: date, age: int = AGE) -> date:
@@ -61,7 +54,7 @@ def born_on_or_before(day: date, age: int = AGE) -> date:
 
 def window_end(today: date) -> date:
     """The last day on which an 18th birthday puts a child in the window on `today`."""
-    return add_months(today, WINDOW_MONTHS)
+    return today + relativedelta(months=WINDOW_MONTHS)  # the month's last day where the day does not exist
 
 
 def in_window(date_of_birth: date | None, today: date) -> bool:
@@ -101,11 +94,17 @@ def flagged_cases(cases: QuerySet, today: date) -> QuerySet:
     return cases.filter(live_filter() & window_filter(today)).annotate(has_transition_plan=plan_exists())
 
 
+def began_before_birthday(case) -> bool:
+    """Whether the case began before the child's 18th birthday: one begun after it was opened on purpose
+    for a young adult, and the birthday rule leaves it alone."""
+    return timezone.localdate(case.created_at) < birthday(case.child.date_of_birth)
+
+
 def due_for_closure(cases: QuerySet, today: date) -> list:
     """The live cases of `cases` whose child has turned 18 by `today` and that began before the birthday.
     The date of birth is cut in the database; the start against the birthday is checked here (29 February)."""
     candidates = cases.filter(live_filter(), child__date_of_birth__lte=born_on_or_before(today)).select_related("child")
-    return [case for case in candidates if timezone.localdate(case.created_at) < birthday(case.child.date_of_birth)]
+    return [case for case in candidates if began_before_birthday(case)]
 
 
 @dataclass(frozen=True)
@@ -120,6 +119,12 @@ class Flag:
         return f"{'Turned' if self.turned else 'Turns'} 18 on {_day(self.birthday)}"
 
 
+def birthday_text(date_of_birth: date, today: date) -> str:
+    """ "Turns 18 on 3 March 2027" or "Turned 18 on 3 March 2026", by the date, whatever the case's status."""
+    day = birthday(date_of_birth)
+    return f"{'Turned' if day <= today else 'Turns'} 18 on {day.day} {day:%B %Y}"
+
+
 def flag(case, today: date) -> Flag | None:
     """The case's turning-18 flag on `today`, from its child (select_related on lists: no query)."""
     if case.status == CaseStatus.CLOSED:
@@ -127,7 +132,7 @@ def flag(case, today: date) -> Flag | None:
     dob = case.child.date_of_birth
     if in_window(dob, today):
         return Flag(birthday(dob), turned=False)
-    if has_turned(dob, today) and timezone.localdate(case.created_at) < birthday(dob):
+    if has_turned(dob, today) and began_before_birthday(case):
         return Flag(birthday(dob), turned=True)
     return None
 
@@ -144,7 +149,8 @@ def agenda_reason(birthday_on: date, *, has_plan: bool) -> str:
 
 def case_panel(case) -> dict:
     """The case page's transition section: the current plan and the earlier versions (one query), shown when
-    the child is in the window or past it, or the case has a plan."""
+    the case is flagged (flag()) or has a plan. A case opened on purpose for a young adult is not flagged
+    and gets no section unless a plan was recorded on it."""
     today = timezone.localdate()
     # Most cases have no plan: their people and agency are read only when there is one (issue 14).
     versions = list(
@@ -154,14 +160,13 @@ def case_panel(case) -> dict:
     )
     case_flag = flag(case, today)
     dob = case.child.date_of_birth
-    near = dob is not None and birthday(dob) <= window_end(today)
-    if not versions and not near:
+    if not versions and case_flag is None:
         return {"transition": None}
     current = versions[0] if versions and versions[0].is_current else None
     return {
         "transition": {
             "flag": case_flag,
-            "birthday": birthday(dob) if dob else None,
+            "birthday_text": birthday_text(dob, today) if dob else "",
             "plan": current,
             "earlier": [v for v in versions if v is not current],
             "looked_after": case.child.is_looked_after,

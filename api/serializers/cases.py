@@ -20,7 +20,7 @@ from api.serializers.reference import AgencySummarySerializer, CategorySummarySe
 from cases import turning_18
 from cases.forms import CHILD_FIELDS, FLAG_CHOICES
 from cases.missing import RHIStatus, episode_rhi_state
-from cases.models import Case, CaseStatus, Category, Child, Concern, MissingEpisode
+from cases.models import Case, Category, Child, Concern, MissingEpisode
 from cases.services import EPISODE_FIELDS, placement_problems
 from met.concurrency import snapshot
 from met.models import Agency, User
@@ -131,9 +131,8 @@ class CaseSerializer(ModelSerializer):
             "placed_out_of_area": child.placed_out_of_area,
             "placed_here": child.placed_by_other_authority,
             "restricted": case.is_restricted,
-            # The list filter's rule (cases.selectors.filter_cases): a live case within 6 months of the 18th birthday.
-            "turning_18": case.status != CaseStatus.CLOSED
-            and turning_18.in_window(child.date_of_birth, timezone.localdate()),
+            # The case page's and list's flag (cases/turning_18.py), while the birthday is still to come.
+            "turning_18": (found := turning_18.flag(case, timezone.localdate())) is not None and not found.turned,
         }
         return [code for code, _ in FLAG_CHOICES if present[code]]
 

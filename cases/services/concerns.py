@@ -161,8 +161,11 @@ def case_close(*, actor: User, case: Case, reason: str, note: str = "", request:
     _notify_loggers(
         pending,
         subject="Your concern has been reviewed",
+        # No actor: MET Hub closed it by a rule (the 18th birthday), which nobody reviewed.
         body=lambda ref: (
             f"The MET coordinator reviewed the concern you logged and closed it: {ClosureReason(reason).label}."
+            if actor is not None
+            else f"MET Hub closed the case on the concern you logged: {ClosureReason(reason).label}."
         ),
         case=case,
     )

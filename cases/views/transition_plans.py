@@ -24,7 +24,6 @@ def transition_plan_edit(request, pk: int):
     looked_after = case.child.is_looked_after
     status = 200
     if request.method == "GET":
-        _audit_view(request, case, "transition_plan_edit")
         initial = {"based_on": 0}
         if current is not None:
             initial = {name: getattr(current, name) for name in services.PLAN_FIELDS if name != "change_note"}
@@ -47,6 +46,8 @@ def transition_plan_edit(request, pk: int):
                 return redirect(case.get_absolute_url() + "#transition")
         else:
             status = 400
+    # The page names the child and shows the current plan: a read, whether first shown or sent back refused.
+    _audit_view(request, case, "transition_plan_edit")
     dob = case.child.date_of_birth
     return render(
         request,

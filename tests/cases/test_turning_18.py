@@ -362,6 +362,10 @@ def test_it_closes_on_the_birthday_with_a_note_an_audit_event_and_notifications_
         reminders,
         notes,
     )
+    # The messages are kept by the birthday: a case reopened by mistake and closed again tells nobody twice.
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.OPEN, closed_at=None)
+    assert services.cases_close_at_18() == 1
+    assert Notification.objects.count() == notifications
 
 
 def test_it_catches_up_after_a_missed_day_and_says_when_there_was_no_plan(demo_data):
@@ -387,6 +391,14 @@ def test_it_leaves_alone_a_case_begun_after_the_18th_birthday(demo_data):
     assert services.cases_close_at_18() == 0
     assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
     assert turning_18.flag(Case.objects.select_related("child").get(pk=case.pk), TODAY) is None
+    # Nor does its page call the young adult's birthday still to come, or ask for a transition plan.
+    assert turning_18.case_panel(Case.objects.select_related("child").get(pk=case.pk)) == {"transition": None}
+
+
+def test_it_says_turned_or_turns_by_the_date_not_the_case_status():
+    born = date(2008, 3, 3)
+    assert turning_18.birthday_text(born, date(2026, 3, 2)) == "Turns 18 on 3 March 2026"
+    assert turning_18.birthday_text(born, date(2026, 3, 3)) == "Turned 18 on 3 March 2026"
 
 
 def test_it_closes_a_referral_waiting_for_triage_too(demo_data):
@@ -395,6 +407,12 @@ def test_it_closes_a_referral_waiting_for_triage_too(demo_data):
     case.refresh_from_db()
     assert (case.status, case.closure_reason) == (CaseStatus.CLOSED, ClosureReason.ADULT)
     assert not case.concerns.filter(triaged_at__isnull=True).exists()
+    told = Notification.objects.filter(
+        recipient=case.concerns.first().logged_by, subject="Your concern has been reviewed"
+    )
+    assert [n.body for n in told] == [
+        "MET Hub closed the case on the concern you logged: Transferred to adult services."
+    ]
 
 
 def test_it_schedules_the_closure_daily_and_offers_a_command_for_cron(demo_data, settings):
