@@ -1,13 +1,10 @@
 """The forms of merging two records of one child (issue 16, part 5)."""
 
-import re
-
 from django import forms
 
+from cases.models import CASE_REFERENCE as REFERENCE
 from cases.models import Case, Child
 from met.form_errors import Form
-
-REFERENCE = re.compile(r"^\s*(?:MET-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
 
 
 class MergeFindForm(Form):

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django.conf import settings
@@ -124,6 +125,16 @@ class RiskLevel(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
+
+
+# A case reference as people type it: "MET-00042", "met42", "42" (ASCII digits only).
+CASE_REFERENCE = re.compile(r"^\s*(?:MET-?)?0*(\d{1,12})\s*$", re.IGNORECASE | re.ASCII)
+
+
+def case_id_from_reference(text: str) -> int | None:
+    """The case id a typed reference names (Case.reference reads it back), or None if it is not one."""
+    match = CASE_REFERENCE.match(text)
+    return int(match.group(1)) if match else None
 
 
 class Case(models.Model):

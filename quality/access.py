@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cases.access import may_see_restricted
 from met.access import require_case_role
-from met.models import User
+from met.models import Reminder, User
 from quality.models import AuditRound, LearningAction, RoundAuditor, RoundStatus, SampledCase
 
 
@@ -90,7 +90,9 @@ def learning_actions_visible_to(user: User) -> QuerySet[LearningAction]:
         return LearningAction.objects.none()
     if user.sees_all_cases:
         return LearningAction.objects.all()
-    return LearningAction.objects.filter(Q(owner=user) | Q(finding__round__in=rounds_visible_to(user)))
+    # The managers and senior contacts an overdue action was escalated to follow its link to it.
+    told = Reminder.objects.filter(kind="learning_action", recipient=user).values("object_id")
+    return LearningAction.objects.filter(Q(owner=user) | Q(finding__round__in=rounds_visible_to(user)) | Q(pk__in=told))
 
 
 def get_learning_action_for_user(user: User, pk: int, *, write: bool = False) -> LearningAction:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from cases.models import Category, RiskLevel
+from cases.models import Category, RiskLevel, case_id_from_reference
 from met import dates
 from met.form_errors import Form
 from met.models import User
@@ -77,10 +77,11 @@ class RoundForm(Form):
 
     def clean_references(self):
         words = [w for w in self.cleaned_data["references"].replace(",", " ").split() if w]
-        bad = [w for w in words if not w.upper().removeprefix("MET-").isdigit()]
+        ids = [case_id_from_reference(w) for w in words]
+        bad = [w for w, pk in zip(words, ids, strict=True) if pk is None]
         if bad:
             raise forms.ValidationError(f"Only these cases: “{bad[0]}” is not a case reference like MET-00012.")
-        return [w.upper() for w in words]
+        return [f"MET-{pk:05d}" for pk in ids]  # as Case.reference writes them; sampling reads them back
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from meetings.escalation import overdue_cutoff
 from met.models import Agency
 
 
@@ -267,3 +268,7 @@ class LearningAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("learning_action_detail", args=[self.pk])
+
+    def is_overdue(self, *, cutoff=None) -> bool:
+        """Open a working day past its due date, as a MEOG action is (meetings/escalation.overdue_cutoff)."""
+        return self.status == LearningActionStatus.OPEN and self.due_date < (cutoff or overdue_cutoff())

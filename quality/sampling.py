@@ -13,7 +13,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, case_id_from_reference
 
 CRITERIA = ("category", "risk_level", "status", "closed_from", "closed_to", "references")
 MAX_SAMPLE = 50
@@ -37,7 +37,7 @@ def candidates(criteria: dict) -> QuerySet[Case]:
     if criteria.get("closed_to"):
         cases = cases.filter(status=CaseStatus.CLOSED, closed_at__date__lte=date.fromisoformat(criteria["closed_to"]))
     if criteria.get("references"):
-        ids = [int(ref.upper().removeprefix("MET-")) for ref in criteria["references"]]
+        ids = [case_id_from_reference(ref) for ref in criteria["references"]]
         cases = cases.filter(pk__in=ids)
     return cases.distinct()
 

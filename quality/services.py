@@ -10,7 +10,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -446,8 +445,3 @@ def learning_actions_sweep(*, today: date | None = None) -> int:
                         urgent=step.key == escalation.LEVEL_2,
                     )
         return reminders.pending("learning_action")
-
-
-def overdue_learning_actions(today: date | None = None):
-    cutoff = escalation.overdue_cutoff(today)
-    return LearningAction.objects.filter(Q(status=LearningActionStatus.OPEN) & Q(due_date__lt=cutoff))

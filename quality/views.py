@@ -27,7 +27,7 @@ from quality.forms import (
     RoundForm,
     grade_form_class,
 )
-from quality.models import AgencyAnswer, Finding, FindingKind, RoundAuditor, RoundStatus
+from quality.models import AgencyAnswer, Finding, FindingKind, LearningActionStatus, RoundAuditor
 
 REASON = "case_audit"
 
@@ -420,10 +420,9 @@ def learning_action_detail(request, pk: int):
         {
             "action": action,
             "form": form,
-            "may_complete": may_complete and action.status == "open",
+            "may_complete": may_complete and action.status == LearningActionStatus.OPEN,
             "round_visible": round_visible,
-            "overdue": action.status == "open" and services.overdue_learning_actions().filter(pk=action.pk).exists(),
-            "closed_round": action.finding.round.status == RoundStatus.CLOSED,
+            "overdue": action.is_overdue(),
         },
         status=status,
     )

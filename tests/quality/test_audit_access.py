@@ -100,10 +100,17 @@ def test_it_lets_only_the_lead_or_a_chair_add_auditors(audited, login, email):
 def test_it_audits_every_read_with_its_reason(audited, login):
     client = login(user(SCHOOL))
     client.get(audited["round"].get_absolute_url())
-    client.get(reverse("audit_case_detail", args=[audited["round"].pk, audited["sampled"].pk]))
+    case_args = [audited["round"].pk, audited["sampled"].pk]
+    client.get(reverse("audit_case_detail", args=case_args))
+    assert client.get(reverse("audit_case_grade", args=case_args)).status_code == 200
     events = AuditEvent.objects.filter(actor__email=SCHOOL, action="case.view", child_id=audited["sampled"].child_id)
-    assert {e.detail["page"] for e in events} == {"audit_round", "audit_case"}
+    assert {e.detail["page"] for e in events} == {"audit_round", "audit_case", "audit_grade"}
     assert {e.detail["reason"] for e in events} == {"case_audit"}
+    # The lead's moderation page names the child too.
+    login(user(CHAIR)).get(reverse("audit_case_moderate", args=case_args))
+    assert AuditEvent.objects.filter(
+        actor__email=CHAIR, action="case.view", child_id=audited["sampled"].child_id, detail__page="audit_moderate"
+    ).exists()
 
 
 def test_it_lists_only_the_rounds_the_person_audits_now(audited, login):

@@ -28,7 +28,7 @@ def learning(demo_data):
     return {"round": round_, "finding": finding}
 
 
-def test_it_reminds_then_escalates_each_step_once(learning, time_machine, django_capture_on_commit_callbacks):
+def test_it_reminds_then_escalates_each_step_once(learning, time_machine, django_capture_on_commit_callbacks, login):
     time_machine.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.get_current_timezone()))
     action = services.learning_action_create(
         actor=user(CHAIR),
@@ -60,6 +60,11 @@ def test_it_reminds_then_escalates_each_step_once(learning, time_machine, django
     for email in ("manager.police@example.org", "senior.police@example.org"):
         assert Notification.objects.filter(recipient__email=email, body__contains="learning action").count() == 1
         assert sum(1 for m in mail.outbox if m.to == [email]) == 1
+    # Those it was escalated to may follow the message's link to it; a colleague who was told nothing may not.
+    for email in ("manager.police@example.org", "senior.police@example.org"):
+        page = login(user(email)).get(action.get_absolute_url())
+        assert page.status_code == 200 and "Brief the team." in text(page)
+    assert login(user(HEALTH)).get(action.get_absolute_url()).status_code == 404
 
 
 def test_it_sends_nothing_once_the_action_is_done(learning, time_machine):

@@ -87,3 +87,21 @@ def test_it_refuses_a_round_ending_before_it_starts(cases):
         start(starts_on=today, ends_on=today - timedelta(days=1))
     assert "ends_on" in refused.value.error_dict
     assert not AuditRound.objects.exists()
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("MET-00012, met7", ["MET-00012", "MET-00007"]), ("42", ["MET-00042"])])
+def test_it_reads_case_references_as_people_type_them(typed, kept):
+    from quality.forms import RoundForm
+
+    form = RoundForm({"references": typed})
+    form.is_valid()
+    assert "references" not in form.errors and form.cleaned_data["references"] == kept
+
+
+@pytest.mark.parametrize("typed", ["MET-²", "MET-12x", "twelve"])
+def test_it_refuses_what_is_not_a_case_reference_naming_it(typed):
+    from quality.forms import RoundForm
+
+    form = RoundForm({"references": typed})
+    assert not form.is_valid()
+    assert form.errors["references"] == [f"Only these cases: “{typed}” is not a case reference like MET-00012."]
