@@ -84,37 +84,3 @@ def extra_viewers(case) -> set[int]:
 
 def restriction_problems(case) -> list[str]:
     return [problem for _, check in sorted(_restriction_checks.items()) for problem in check(case)]
-
-
-# --- merging duplicate children (issue 16, part 5) ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MergeMover:
-    """Rows of an app above cases that point at a Child directly (not through a case): `move(survivor,
-    duplicate)` re-points them to the survivor and returns their ids; `restore(ids, survivor, duplicate)`
-    points exactly those back when a system admin reverses the merge. Rows on a case need nothing: they
-    move with their case. `fields` names the ("app_label.model", "field") pairs it handles, so the test that
-    walks every foreign key to Child knows they are covered."""
-
-    name: str
-    move: Callable[..., list[int]]
-    restore: Callable[..., None]
-    fields: tuple[tuple[str, str], ...]
-
-
-_merge_movers: dict[str, MergeMover] = {}
-
-
-def register_merge_mover(
-    name: str,
-    *,
-    move: Callable[..., list[int]],
-    restore: Callable[..., None],
-    fields: Iterable[tuple[str, str]],
-) -> None:
-    _merge_movers[name] = MergeMover(name, move, restore, tuple(fields))
-
-
-def merge_movers() -> list[MergeMover]:
-    return [mover for _, mover in sorted(_merge_movers.items())]

@@ -10,9 +10,9 @@ escalations, and the meetings the viewer may open.
 
 from cases.chronology import AUTOMATIC, Entry, day_text, person, short
 from meetings.access import meetings_visible_to
-from meetings.escalation import LEVEL_1, LEVEL_2, LEVEL_LABELS
+from meetings.escalation import LEVEL_LABELS, escalation_reminders
 from meetings.models import Action, ActionStatus, Decision
-from met.models import AuditEvent, Reminder
+from met.models import AuditEvent
 
 KINDS = (("decision", "MEOG decisions"), ("action", "Actions"), ("escalation", "Escalations of overdue actions"))
 
@@ -118,13 +118,7 @@ def _action_entries(actions, may_open: set[int]) -> list[Entry]:
 def _escalation_entries(by_id: dict[int, Action]) -> list[Entry]:
     """Each level once per action, dated when it was first sent, naming everyone it went to."""
     sent: dict[tuple[int, str], list] = {}
-    reminders = (
-        Reminder.objects.filter(
-            kind="action", object_type="meetings.action", object_id__in=list(by_id), key__in=[LEVEL_1, LEVEL_2]
-        )
-        .select_related("recipient__agency")
-        .order_by("created_at", "pk")
-    )
+    reminders = escalation_reminders(by_id).select_related("recipient__agency").order_by("created_at", "pk")
     for reminder in reminders:
         sent.setdefault((reminder.object_id, reminder.key), []).append(reminder)
     result = []

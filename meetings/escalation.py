@@ -95,15 +95,17 @@ def steps_for(
     return [Step(step, recipients(step, responsible, agency, everyone=everyone)) for step in due_steps(due, today)]
 
 
+def escalation_reminders(action_ids):
+    """The escalations (levels 1 and 2, not the plain reminder) sent for these actions."""
+    return Reminder.objects.filter(
+        kind="action", object_type="meetings.action", object_id__in=list(action_ids), key__in=[LEVEL_1, LEVEL_2]
+    )
+
+
 def escalation_summaries(action_ids) -> dict[int, str]:
     """For each action, the highest escalation so far, in words ("escalated to line manager")."""
     summary: dict[int, str] = {}
-    for object_id, key in Reminder.objects.filter(
-        kind="action",
-        object_type="meetings.action",
-        object_id__in=list(action_ids),
-        key__in=[LEVEL_1, LEVEL_2],
-    ).values_list("object_id", "key"):
+    for object_id, key in escalation_reminders(action_ids).values_list("object_id", "key"):
         if key == LEVEL_2 or object_id not in summary:
             summary[object_id] = LEVEL_LABELS[key]
     return summary

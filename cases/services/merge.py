@@ -7,7 +7,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases import extensions
 from cases.access import may_see_child
 from cases.merge import merge_problems, rows_on_cases, unmerge_problems
 from cases.models import Case, CaseStatus, Child, ChildMerge, Concern
@@ -57,8 +56,6 @@ def child_merge(
     concerns = sorted(Concern.objects.filter(possible_duplicate_of=duplicate).values_list("pk", flat=True))
     Concern.objects.filter(pk__in=concerns).update(possible_duplicate_of=survivor)
     moved = {CASES: case_ids, POSSIBLE_DUPLICATE: concerns}
-    for mover in extensions.merge_movers():
-        moved[mover.name] = sorted(mover.move(survivor, duplicate))
 
     now = timezone.now()
     duplicate.merged_into, duplicate.merged_at = survivor, now
@@ -106,9 +103,6 @@ def child_unmerge(*, merge: ChildMerge, by: User, reason: str = "", request: Htt
     Concern.objects.filter(pk__in=merge.moved.get(POSSIBLE_DUPLICATE, []), possible_duplicate_of=survivor).update(
         possible_duplicate_of=duplicate
     )
-    for mover in extensions.merge_movers():
-        if merge.moved.get(mover.name):
-            mover.restore(merge.moved[mover.name], survivor, duplicate)
 
     duplicate.merged_into, duplicate.merged_at = None, None
     duplicate.version += 1

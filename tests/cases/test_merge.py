@@ -203,8 +203,7 @@ def test_it_points_a_concerns_possible_duplicate_at_the_record_kept(world):
 
 
 def test_it_handles_every_foreign_key_to_a_child_in_every_app():
-    """A model that names a child directly must be moved by the merge (or registered with
-    cases.extensions.register_merge_mover): otherwise it would stay on the merged record."""
+    """A model that names a child directly must be moved by the merge (cases/merge.py): otherwise it would stay on the merged record."""
     unhandled = []
     for model in apps.get_models():
         for field in model._meta.get_fields():
