@@ -222,6 +222,11 @@ class PlanAction(Retirable):
     def get_absolute_url(self) -> str:
         return reverse("plan_action", args=[self.pk])
 
+    @property
+    def in_plan(self) -> bool:
+        """Neither the action nor its priority retired: it is rated and counted in the plan's summary."""
+        return not (self.is_retired or self.priority.is_retired)
+
 
 class PlanChangeKind(models.TextChoices):
     CREATED = "created", "Added"

@@ -444,12 +444,7 @@ def plan_review_record(
     held_on = _review_date("held_on", held_on, "Date of the review")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "Date of the review cannot be in the future."})
-    notes = (notes or "").strip()
-    if not notes:
-        raise ValidationError({"notes": "Enter the notes of the review."})
-    limit = PlanReview._meta.get_field("notes").max_length
-    if len(notes) > limit:
-        raise ValidationError({"notes": f"Notes must be {limit} characters or fewer."})
+    notes = _text(PlanReview, "notes", notes, required=True, message="Enter the notes of the review.")
     next_review_on = next_review_on or plan_review.next_review_after(held_on)
     _review_date("next_review_on", next_review_on, "Date of the next review")
     if next_review_on <= held_on:

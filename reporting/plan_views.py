@@ -88,7 +88,7 @@ def plan(request):
 def plan_action(request, pk: int):
     action = get_plan_action_for_user(request.user, pk)
     group = StrategicGroup.current()
-    may_rate = may_rate_plan(request.user, group) and not (action.is_retired or action.priority.is_retired)
+    may_rate = may_rate_plan(request.user, group) and action.in_plan
     form = RagForm(request.POST or None)
     if request.method == "POST":
         if not may_rate_plan(request.user, group):
@@ -131,7 +131,7 @@ def _plan_row(action: PlanAction, update: RagUpdate | None) -> list:
         ", ".join(agency.short_name for agency in action.agencies.all()),
         action.lead_person.full_name if action.lead_person else "",
         action.due_date.isoformat() if action.due_date else "",
-        "retired" if action.is_retired or action.priority.is_retired else "in the plan",
+        "in the plan" if action.in_plan else "retired",
         update.get_rating_display() if update else "",
         update.dated.isoformat() if update else "",
         update.commentary if update else "",

@@ -363,7 +363,7 @@ def plan_summary() -> dict:
         latest.setdefault(update.action_id, update)
     counts = {rag.value: 0 for rag in Rag}
     for update in latest.values():
-        if not (update.action.is_retired or update.action.priority.is_retired):
+        if update.action.in_plan:
             counts[update.rating] += 1
     return {"counts": counts, "latest": latest}
 
@@ -374,7 +374,7 @@ def rag_record(
 ) -> RagUpdate:
     if not may_rate_plan(actor):
         raise PermissionDenied("Only members of the strategic group (chairs and coordinators) rate progress.")
-    if action.is_retired or action.priority.is_retired:
+    if not action.in_plan:
         raise ValidationError("This action is retired: its ratings are kept, and no more are recorded.")
     if rating not in Rag.values:
         raise ValidationError({"rating": "Choose red, amber or green."})
