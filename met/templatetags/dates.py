@@ -34,19 +34,13 @@ _TIME_PARTS = {
     "s": lambda v: f"{v.second:02d}",
 }
 _LITERAL = set(" ,:")
-_compiled: dict[str, list | None] = {}
+_compiled: dict[str, str | None] = {}
 
 
-def _compile(fmt: str) -> list | None:
+def _compile(fmt: str) -> str | None:
+    """The format if every letter in it is one this module makes, else None (Django's filter answers)."""
     if fmt not in _compiled:
-        parts = []
-        for char in fmt:
-            if char in _LITERAL or char in _DATE_PARTS or char in _TIME_PARTS:
-                parts.append(char)
-            else:
-                parts = None
-                break
-        _compiled[fmt] = parts
+        _compiled[fmt] = fmt if set(fmt) <= _LITERAL | _DATE_PARTS.keys() | _TIME_PARTS.keys() else None
     return _compiled[fmt]
 
 

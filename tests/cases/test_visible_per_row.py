@@ -3,6 +3,7 @@ through exactly the cases, and the records about cases, that the usual form does
 
 import pytest
 from django.urls import reverse
+from guardian.shortcuts import assign_perm
 
 from cases.access import restrict_to_visible
 from cases.models import Case, MissingEpisode
@@ -24,6 +25,11 @@ def cases(demo_data):
     for case in made:
         add_episode(case, actor=user(COORDINATOR), days_ago=3)
     made.append(make_case(agencies=("Health",), status="closed", last_name="Closedhealth"))
+    # Seen by the police practitioner only through a grant of their own (as an action owner or a named person
+    # has), not their agency's.
+    own = make_case(agencies=("Education",), last_name="Ownleadonly")
+    assign_perm("cases.view_case", police, own)
+    made.append(own)
     return made
 
 
@@ -47,5 +53,6 @@ def test_it_shows_a_practitioner_the_cases_they_may_see_on_the_list_and_counts_t
     response = login(user(POLICE)).get(reverse("case_list"))
 
     names = {case.child.last_name for case in response.context["page"].object_list}
-    assert names == {"Bothagency", "Policeleads"}
-    assert response.context["page"].paginator.count == 2
+    assert names == {"Bothagency", "Policeleads", "Ownleadonly"}
+    assert response.context["page"].paginator.count == 3
+    assert "OFFSET 0" in str(response.context["page"].object_list.query)  # the page is checked row by row

@@ -83,3 +83,15 @@ def test_it_is_the_filter_every_template_uses_and_shows_local_time():
         Context({"at": dt.datetime(2026, 7, 1, 8, 30, tzinfo=UTC)})
     )
     assert rendered == "1 Jul 2026 09:30 09:30"  # British Summer Time
+
+
+@pytest.mark.parametrize("fmt", sorted(_formats("date") | _formats("time")))
+def test_it_makes_every_format_the_templates_use_itself_without_django(fmt, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("went to Django's filter")
+
+    monkeypatch.setattr(defaultfilters, "date", refuse)
+    monkeypatch.setattr(defaultfilters, "time", refuse)
+    at = timezone.localtime(dt.datetime(2026, 7, 1, 8, 30, tzinfo=UTC))
+    filter_ = dates.time if fmt in _formats("time") and fmt not in _formats("date") else dates.date
+    assert filter_(at, fmt)
