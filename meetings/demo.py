@@ -1,13 +1,24 @@
 """Demo MEOG history: last fortnight's signed-off meeting with actions (some overdue), next week's meeting."""
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, EpisodeKind
+from cases.services import missing_episode_record
 from meetings import services
-from meetings.models import Action, AgendaItem, Attendance, AttendanceStatus, Meeting
+from meetings.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    PersonLink,
+    PlaceLink,
+    PlaceOfConcern,
+)
 from met.models import User
 
 
@@ -83,6 +94,7 @@ def seed_meetings(world: dict | None = None) -> int:
         agency=police.agency,
         happened_on=today - timedelta(days=2),
     )
+    _seed_network(place, cases, police, today)
 
     # Next week's meeting, agenda built from the data.
     upcoming = services.meeting_create(
@@ -106,3 +118,58 @@ def seed_meetings(world: dict | None = None) -> int:
         actor=coordinator, meeting=upcoming, name="Robin Ashdown", organisation="City Housing", role="Housing officer"
     )
     return 2
+
+
+def _seed_network(place: PlaceOfConcern, cases: list[Case], police: User, today: date) -> None:
+    """The network around the takeaway, for the problem profile (issue 18, part 5): more children linked
+    to it, an adult linking some of them, two children found there after going missing and two who went
+    missing together. Dated in the last three full months, the profile's default period, with one link
+    in the three before, so that the month-on-month figures have something to compare."""
+    others = list(
+        Case.objects.filter(status=CaseStatus.OPEN, agencies_involved=police.agency, is_restricted=False)
+        .exclude(pk__in=[c.pk for c in cases])
+        .order_by("pk")[:2]
+    )
+    if len(cases) < 4 or len(others) < 2:
+        return  # a smaller demo than the usual one: nothing to build the network from
+    first_of_month = today.replace(day=1)
+
+    def moment(days_before: int, hour: int, minute: int = 0) -> datetime:
+        day = first_of_month - timedelta(days=days_before)
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    adult = services.person_create(
+        actor=police,
+        name="‘Big Dee’ (demo)",
+        aliases="Dee, D",
+        description="Adult male seen collecting children from the takeaway in a grey car.",
+    )
+    services.register_link(actor=police, entry=place, case=others[0])
+    for case in (cases[1], cases[2], others[1]):
+        services.register_link(actor=police, entry=adult, case=case)
+    PlaceLink.objects.filter(place=place).update(linked_at=moment(50, 11))
+    PersonLink.objects.filter(person=adult).update(linked_at=moment(30, 15))
+    # A link three months earlier: last period's network.
+    services.register_link(actor=police, entry=place, case=cases[3])
+    PlaceLink.objects.filter(place=place, case=cases[3]).update(linked_at=moment(0, 10) - relativedelta(months=4))
+    for case, went, where in (
+        (cases[0], moment(45, 21), "Example Chicken Takeaway, High Street"),
+        (others[0], moment(38, 22), "example chicken takeaway - high street"),
+        (cases[2], moment(20, 19), "Bus station"),
+        (others[1], moment(20, 20, 15), "Friend's address"),
+    ):
+        returned = went + timedelta(hours=9)
+        missing_episode_record(
+            actor=police,
+            case=case,
+            kind=EpisodeKind.MISSING,
+            went_missing_at=went,
+            returned_at=returned,
+            reported_to_police=True,
+            police_reference=f"DEMO-N-{case.pk}",
+            where_found=where,
+            rhi_offered_at=returned + timedelta(hours=20),
+            rhi_completed_at=returned + timedelta(hours=40),
+            rhi_by="RHI Service",
+            rhi_declined=False,
+        )

@@ -46,6 +46,14 @@ urlpatterns = [
     path("persons/<int:pk>/", views.register_detail, {"kind": "person"}, name="person_detail"),
 ]
 
+# The problem profile: the network the registers and missing episodes form (issue 18, part 5).
+from meetings.views import profile  # noqa: E402
+
+urlpatterns += [
+    path("registers/profile/", profile.problem_profile, name="problem_profile"),
+    path("registers/profile.csv", profile.problem_profile_csv, name="problem_profile_csv"),
+]
+
 # Reassigning a person's open work (issue 20).
 from meetings.views import reassign  # noqa: E402
 

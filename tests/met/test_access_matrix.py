@@ -572,6 +572,9 @@ SPECS: dict[str, Spec] = {
     "persons/": Spec(case_roles_only(), methods=("get",)),
     "persons/new/": Spec(case_roles_only()),
     "persons/<int:pk>/": Spec(seen_in(REGISTER_SEES, writes=()), ["by_coordinator", "by_school", "missing"], "person"),
+    # The problem profile: every case role, built from the cases each may see (issue 18, part 5).
+    "registers/profile/": Spec(case_roles_only(), methods=("get",)),
+    "registers/profile.csv": Spec(case_roles_only(), methods=("get",)),
     # --- case audits (issue 17) -------------------------------------------------------------------
     "audits/": Spec(case_roles_only(), methods=("get",)),
     "audits/new/": Spec(oversight()),
@@ -1083,6 +1086,9 @@ LISTS = [
     ("/actions/?status=all", WEB, True),
     ("/places/", WEB, False),
     ("/persons/", WEB, False),
+    # The world's links are made today: a period that holds today.
+    ("/registers/profile/?start=2000-01-01&end=2199-12-31", WEB, False),
+    ("/registers/profile.csv?start=2000-01-01&end=2199-12-31", WEB, False),
     ("/notifications/", WEB, False),
     ("/meetings/{a}/", WEB, False),
     ("/meetings/{a}/pack.pdf", WEB, False),

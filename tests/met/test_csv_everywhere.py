@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Category, Concern
+from meetings import services as meeting_services
 from met.csv import FORMULA_STARTS
 from met.models import Agency, User
 from reporting import tables
@@ -43,6 +44,11 @@ def test_it_escapes_formulas_in_every_csv_download(demo_data, login):
         description="-1 seen at the station",
     )
 
+    # The problem profile names children, persons and places: a place whose name is a formula.
+    hostile_place = meeting_services.place_create(actor=chair, name='=HYPERLINK("http://x")', kind="other")
+    meeting_services.register_link(actor=chair, entry=hostile_place, case=hostile_case)
+    today = timezone.localdate().isoformat()
+
     downloads = {
         "cases/export.csv": [client.get(reverse("case_export"))],
         # The chronology's recorded-by column is a person's name: the one cell a person's typing starts.
@@ -50,6 +56,7 @@ def test_it_escapes_formulas_in_every_csv_download(demo_data, login):
         "plan/export.csv": [client.get(reverse("plan_export"))],
         # Case references, levels and dates only: nothing typed by a person, escaped all the same.
         "dashboard/stuck-cases.csv": [client.get(reverse("dashboard_stuck_csv"))],
+        "registers/profile.csv": [client.get(reverse("problem_profile_csv"), {"start": today, "end": today})],
         "reports/<int:pk>/tables/<slug:table>.csv": [
             client.get(reverse("report_csv", args=[report.pk, t.slug])) for t in tables.build(report.data)
         ],
@@ -64,4 +71,12 @@ def test_it_escapes_formulas_in_every_csv_download(demo_data, login):
             for row in cells(response):
                 assert not any(cell[:1] in FORMULA_STARTS for cell in row), (route, row)
                 escaped += [cell for cell in row if cell.startswith("'")]
-    assert {"'@SUM(1+1)", "'-2+3", "'" + HOSTILE, "'+cmd|' /C calc'!A0", "'=2+5"} <= set(escaped)
+    assert {
+        "'@SUM(1+1)",
+        "'-2+3",
+        "'" + HOSTILE,
+        "'+cmd|' /C calc'!A0",
+        "'=2+5",
+        "'=1+1 Chronology",
+        '\'=HYPERLINK("http://x")',
+    } <= set(escaped)

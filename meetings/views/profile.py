@@ -1,0 +1,145 @@
+"""The problem profile page and its CSV (issue 18, part 5). The network and its rules are
+meetings/profile.py; here only who may ask, for which dates, and what is read.
+
+Whoever holds a case role may open it, as the registers: it is built from the cases they may see
+(cases_visible_to), so a coordinator or chair sees the whole network and a practitioner the part their
+children form. A child they may not see is not drawn, named or counted: their register pages do not
+reveal such children either ("None that you can see"), so there is nowhere they may know one exists.
+Every child shown is a read, audited as a list page is (met.audit.audit_list_page).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from cases.access import cases_visible_to
+from meetings import profile
+from met import dates
+from met.access import require_case_role
+from met.audit import audit_list_page
+from met.csv import csv_response
+from met.form_errors import Form
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+CSV_HEADER = (
+    "Section",
+    "Group",
+    "Kind",
+    "Name",
+    "Case reference",
+    "Children linked",
+    "This period",
+    "Previous period",
+    "Change",
+)
+
+# The drawing's lines, as the template dashes them (a register link is solid).
+KEY_LINES = (
+    ("", "Linked in the register"),
+    ("8 4", "Went missing at the same time"),
+    ("2 4", "Found at the same place after going missing"),
+)
+
+
+class ProfileForm(Form):
+    # Here rather than meetings/forms.py: one small form that only these pages use.
+    start = dates.DateField(
+        label="Start date",
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": "Start date must be a real date, like 1 9 2026."},
+    )
+    end = dates.DateField(
+        label="End date",
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": "End date must be a real date, like 30 11 2026."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", f"End date must be the same as or after the start date ({start:%-d %B %Y}).")
+        return cleaned
+
+    def period(self) -> profile.Period:
+        data = self.cleaned_data if self.is_bound else {}
+        return profile.period_from(data.get("start"), data.get("end"), timezone.localdate())
+
+
+def _form(request) -> ProfileForm:
+    """Bound only when dates were sent (as one ISO value or GOV.UK date boxes): otherwise the default period."""
+    return ProfileForm(request.GET if {"start", "end"} & {key.split("-")[0] for key in request.GET} else None)
+
+
+@login_required
+@require_safe
+def problem_profile(request):
+    require_case_role(request.user)
+    form = _form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "meetings/profile.html", {"form": form, "result": None}, status=400)
+    result = profile.build_profile(cases_visible_to(request.user), form.period())
+    drawing = profile.draw(result)
+    # The page names the children of the groups it draws and lists; the rest are in the CSV.
+    audit_list_page(actor=request.user, kind="problem_profile", child_ids=drawing.child_ids, request=request)
+    return render(
+        request,
+        "meetings/profile.html",
+        {
+            "form": form,
+            "result": result,
+            "drawing": drawing,
+            "query": request.GET.urlencode(),
+            "max_groups": profile.MAX_DRAWN_GROUPS,
+            "max_nodes": profile.MAX_DRAWN_NODES,
+            "kinds": profile.KIND_LABELS.items(),
+            "lines": KEY_LINES,
+        },
+    )
+
+
+def csv_rows(result: profile.Profile) -> list[list]:
+    """The page's tables in one sheet: the month-on-month figures, every group's members, the top lists."""
+    rows: list[list] = [
+        ["Change", "", "", label, "", "", now, before, change] for label, now, before, change in result.changes
+    ]
+    for group in result.groups:
+        rows += [
+            [
+                "Group member",
+                group.number,
+                member.kind_label,
+                member.name,
+                member.reference,
+                "" if member.kind == profile.CHILD else member.children,
+                "",
+                "",
+                "",
+            ]
+            for member in group.members
+        ]
+    for section, members in (
+        ("Top person of concern", result.top_persons),
+        ("Top place of concern", result.top_places),
+        ("Top shared missing location", result.top_locations),
+    ):
+        rows += [[section, m.group, m.kind_label, m.name, "", m.children, "", "", ""] for m in members]
+    return rows
+
+
+@login_required
+@require_safe
+def problem_profile_csv(request):
+    require_case_role(request.user)
+    form = _form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "meetings/profile.html", {"form": form, "result": None}, status=400)
+    result = profile.build_profile(cases_visible_to(request.user), form.period())
+    audit_list_page(actor=request.user, kind="problem_profile_csv", child_ids=result.child_ids, request=request)
+    period = result.period
+    return csv_response(
+        f"problem-profile-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv", CSV_HEADER, csv_rows(result)
+    )
