@@ -495,7 +495,7 @@ def draw(profile: Profile, *, width: int = WIDTH) -> Drawing:
     x = y = MARGIN
     row_height = 0
     for group in groups:
-        side = min(width - 2 * MARGIN, int(120 + 70 * math.sqrt(group.size)))
+        side = min(width - 2 * MARGIN, int(140 + 90 * math.sqrt(group.size)))
         if x + side > width - MARGIN and x > MARGIN:
             x, y, row_height = MARGIN, y + row_height + MARGIN, 0
         graph = nx.Graph()

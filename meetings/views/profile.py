@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cases.access import cases_visible_to
+from cases.chronology import range_problem
+from cases.views.chronology import ChronologyFilterForm
 from meetings import profile
-from met import dates
 from met.access import require_case_role
 from met.audit import audit_list_page
 from met.csv import csv_response
 from met.form_errors import Form
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 CSV_HEADER = (
     "Section",
     "Group",
@@ -43,25 +43,16 @@ KEY_LINES = (
 
 
 class ProfileForm(Form):
-    # Here rather than meetings/forms.py: one small form that only these pages use.
-    start = dates.DateField(
-        label="Start date",
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Start date must be a real date, like 1 9 2026."},
-    )
-    end = dates.DateField(
-        label="End date",
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "End date must be a real date, like 30 11 2026."},
-    )
+    # Here rather than meetings/forms.py: one small form that only these pages use. The dates are the
+    # chronology's, with the same boxes, messages and range check.
+    start = ChronologyFilterForm.base_fields["start"]
+    end = ChronologyFilterForm.base_fields["end"]
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", f"End date must be the same as or after the start date ({start:%-d %B %Y}).")
+        problem = range_problem(cleaned.get("start"), cleaned.get("end"))
+        if problem:
+            self.add_error("end", problem)
         return cleaned
 
     def period(self) -> profile.Period:
@@ -69,19 +60,26 @@ class ProfileForm(Form):
         return profile.period_from(data.get("start"), data.get("end"), timezone.localdate())
 
 
-def _form(request) -> ProfileForm:
-    """Bound only when dates were sent (as one ISO value or GOV.UK date boxes): otherwise the default period."""
-    return ProfileForm(request.GET if {"start", "end"} & {key.split("-")[0] for key in request.GET} else None)
+def _profile(request) -> tuple[ProfileForm, profile.Profile | None]:
+    """The filter form, and the network of the cases the viewer sees in the period asked for (None when the
+    dates are wrong). The form is bound only when dates were sent, as one ISO value or GOV.UK date boxes."""
+    require_case_role(request.user)
+    form = ProfileForm(request.GET if {"start", "end"} & {key.split("-")[0] for key in request.GET} else None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, profile.build_profile(cases_visible_to(request.user), form.period())
+
+
+def _bad_dates(request, form: ProfileForm):
+    return render(request, "meetings/profile.html", {"form": form, "result": None}, status=400)
 
 
 @login_required
 @require_safe
 def problem_profile(request):
-    require_case_role(request.user)
-    form = _form(request)
-    if form.is_bound and not form.is_valid():
-        return render(request, "meetings/profile.html", {"form": form, "result": None}, status=400)
-    result = profile.build_profile(cases_visible_to(request.user), form.period())
+    form, result = _profile(request)
+    if result is None:
+        return _bad_dates(request, form)
     drawing = profile.draw(result)
     # The page names the children of the groups it draws and lists; the rest are in the CSV.
     audit_list_page(actor=request.user, kind="problem_profile", child_ids=drawing.child_ids, request=request)
@@ -133,11 +131,9 @@ def csv_rows(result: profile.Profile) -> list[list]:
 @login_required
 @require_safe
 def problem_profile_csv(request):
-    require_case_role(request.user)
-    form = _form(request)
-    if form.is_bound and not form.is_valid():
-        return render(request, "meetings/profile.html", {"form": form, "result": None}, status=400)
-    result = profile.build_profile(cases_visible_to(request.user), form.period())
+    form, result = _profile(request)
+    if result is None:
+        return _bad_dates(request, form)
     audit_list_page(actor=request.user, kind="problem_profile_csv", child_ids=result.child_ids, request=request)
     period = result.period
     return csv_response(
