@@ -5,7 +5,8 @@ Whoever holds a case role may open it, as the registers: it is built from the ca
 (cases_visible_to), so a coordinator or chair sees the whole network and a practitioner the part their
 children form. A child they may not see is not drawn, named or counted: their register pages do not
 reveal such children either ("None that you can see"), so there is nowhere they may know one exists.
-Every child shown is a read, audited as a list page is (met.audit.audit_list_page).
+Every child shown is a read of that child: one audit event each, written in one insert as the agenda and
+the register pages write theirs, so that it shows in "who accessed this record".
 """
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from cases.chronology import range_problem
 from cases.views.chronology import ChronologyFilterForm
 from meetings import profile
 from met.access import require_case_role
-from met.audit import audit_list_page
+from met.audit import client_ip, insert_events
 from met.csv import csv_response
 from met.form_errors import Form
 
@@ -70,6 +71,17 @@ def _profile(request) -> tuple[ProfileForm, profile.Profile | None]:
     return form, profile.build_profile(cases_visible_to(request.user), form.period())
 
 
+def _audit(request, action: str, result: profile.Profile, child_ids) -> None:
+    """One event per child shown, naming the period (the profile is no record of its own)."""
+    period = f"{result.period.start:%Y-%m-%d}/{result.period.end:%Y-%m-%d}"
+    insert_events(
+        actor=request.user,
+        ip_address=client_ip(request),
+        via_api=False,
+        rows=[(action, "meetings.problem_profile", period, child_id, None) for child_id in sorted(set(child_ids))],
+    )
+
+
 def _bad_dates(request, form: ProfileForm):
     return render(request, "meetings/profile.html", {"form": form, "result": None}, status=400)
 
@@ -82,7 +94,7 @@ def problem_profile(request):
         return _bad_dates(request, form)
     drawing = profile.draw(result)
     # The page names the children of the groups it draws and lists; the rest are in the CSV.
-    audit_list_page(actor=request.user, kind="problem_profile", child_ids=drawing.child_ids, request=request)
+    _audit(request, "problem_profile.view", result, drawing.child_ids)
     return render(
         request,
         "meetings/profile.html",
@@ -134,7 +146,7 @@ def problem_profile_csv(request):
     form, result = _profile(request)
     if result is None:
         return _bad_dates(request, form)
-    audit_list_page(actor=request.user, kind="problem_profile_csv", child_ids=result.child_ids, request=request)
+    _audit(request, "problem_profile.download_csv", result, result.child_ids)
     period = result.period
     return csv_response(
         f"problem-profile-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv", CSV_HEADER, csv_rows(result)
