@@ -59,6 +59,7 @@ TOP = 10
 # A drawing of more than this stops being readable; the table and the CSV carry everything.
 MAX_DRAWN_GROUPS = 30
 MAX_DRAWN_NODES = 300
+MAX_LISTED_MEMBERS = 100
 
 CHILD, PERSON, PLACE, LOCATION = "child", "person", "place", "location"
 KIND_LABELS = {
@@ -224,6 +225,17 @@ class Group:
 
     def of_kind(self, kind: str) -> list[Member]:
         return [m for m in self.members if m.kind == kind]
+
+    @property
+    def shown(self) -> list[Member]:
+        """The members the page's table lists: the persons and places first, as they are what ties a
+        large group together, then as many children as there is room for (the CSV has them all)."""
+        others = [m for m in self.members if m.kind != CHILD][:MAX_LISTED_MEMBERS]
+        return self.of_kind(CHILD)[: MAX_LISTED_MEMBERS - len(others)] + others
+
+    @property
+    def not_shown(self) -> int:
+        return self.size - len(self.shown)
 
 
 @dataclass(frozen=True)
@@ -464,25 +476,33 @@ class DrawnEdge:
 
 @dataclass
 class Drawing:
+    """What the page shows: the largest MAX_DRAWN_GROUPS groups in its table (each with at most
+    MAX_LISTED_MEMBERS members), those of them that fit in MAX_DRAWN_NODES drawn."""
+
     width: int
     height: int
-    groups: list[Group]
+    groups: list[Group]  # drawn
     nodes: list[DrawnNode]
     edges: list[DrawnEdge]
-    left_out: list[Group]
+    listed: list[Group]
+    undrawn: list[Group]  # listed, but too big to draw with the others
+    left_out: list[Group]  # in the CSV only
 
     @property
     def child_ids(self) -> list[int]:
-        return [n.member.pk for n in self.nodes if n.member.kind == CHILD]
+        """The children the page names: in the drawing or in the table."""
+        drawn = {n.member.pk for n in self.nodes if n.member.kind == CHILD}
+        return sorted(drawn | {m.pk for g in self.listed for m in g.shown if m.kind == CHILD})
 
 
-def _drawn_groups(groups: list[Group], max_groups: int, max_nodes: int) -> list[Group]:
+def _drawn_groups(groups: list[Group], max_nodes: int) -> list[Group]:
+    """The largest groups that fit together; one too big for what is left is passed over for smaller ones
+    (a location where hundreds of children were found would otherwise leave nothing drawn)."""
     chosen, nodes = [], 0
-    for group in groups[:max_groups]:
-        if nodes + group.size > max_nodes:
-            break
-        chosen.append(group)
-        nodes += group.size
+    for group in groups:
+        if nodes + group.size <= max_nodes:
+            chosen.append(group)
+            nodes += group.size
     return chosen
 
 
@@ -490,7 +510,8 @@ def draw(profile: Profile, *, width: int = WIDTH) -> Drawing:
     """Positions for the largest groups (up to MAX_DRAWN_GROUPS and MAX_DRAWN_NODES): each laid out on its
     own (a seeded spring layout, so the same data draws the same picture) in a square tile sized to its
     members, tiles packed in rows, largest first."""
-    groups = _drawn_groups(profile.groups, MAX_DRAWN_GROUPS, MAX_DRAWN_NODES)
+    listed = profile.groups[:MAX_DRAWN_GROUPS]
+    groups = _drawn_groups(listed, MAX_DRAWN_NODES)
     nodes, edges = [], []
     x = y = MARGIN
     row_height = 0
@@ -518,7 +539,9 @@ def draw(profile: Profile, *, width: int = WIDTH) -> Drawing:
         x += side + MARGIN
         row_height = max(row_height, side)
     height = y + row_height + MARGIN if groups else 0
-    return Drawing(width, height, groups, nodes, edges, profile.groups[len(groups) :])
+    drawn = {g.number for g in groups}
+    undrawn = [g for g in listed if g.number not in drawn]
+    return Drawing(width, height, groups, nodes, edges, listed, undrawn, profile.groups[len(listed) :])
 
 
 def _pair(graph: nx.Graph) -> dict:

@@ -103,7 +103,6 @@ def problem_profile(request):
             "result": result,
             "drawing": drawing,
             "query": request.GET.urlencode(),
-            "max_groups": profile.MAX_DRAWN_GROUPS,
             "max_nodes": profile.MAX_DRAWN_NODES,
             "kinds": profile.KIND_LABELS.items(),
             "lines": KEY_LINES,

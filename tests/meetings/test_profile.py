@@ -212,9 +212,43 @@ def test_it_draws_the_largest_groups_only_beyond_the_cap(demo_data, monkeypatch)
     drawing = profile.draw(build())
 
     assert [g.children for g in drawing.groups] == [3, 2]
+    assert [g.children for g in drawing.listed] == [3, 2]
     assert [g.children for g in drawing.left_out] == [1]
     assert len(drawing.nodes) == 7
     assert profile.draw(build()).nodes == drawing.nodes  # the same data draws the same picture
+
+    # A group too big to draw with the others is passed over for smaller ones, and listed all the same.
+    monkeypatch.setattr(profile, "MAX_DRAWN_GROUPS", 30)
+    monkeypatch.setattr(profile, "MAX_DRAWN_NODES", 3)
+    monkeypatch.setattr(profile, "MAX_LISTED_MEMBERS", 3)
+    drawing = profile.draw(build())
+
+    assert [g.number for g in drawing.groups] == [2]
+    assert [g.number for g in drawing.undrawn] == [1, 3]
+    first = drawing.listed[0]
+    assert ([m.kind for m in first.shown], first.not_shown) == (["child", "child", "person"], 1)
+    assert drawing.child_ids == sorted([c.child_id for c in cases[0:2]] + [c.child_id for c in cases[3:6]]), (
+        "the drawn and listed children, not the one left out of group 1's list"
+    )
+
+
+def test_it_names_on_the_page_only_the_groups_it_shows_and_every_group_in_the_csv(demo_data, monkeypatch):
+    big, small = [make_case() for _ in range(3)], make_case()
+    dee, jay = person("Dee"), person("Jay")
+    for case in big:
+        link(dee, case)
+    link(jay, small)
+    monkeypatch.setattr(profile, "MAX_DRAWN_GROUPS", 1)
+
+    page = main_content(get(COORDINATOR))
+    sheet = get(COORDINATOR, "problem_profile_csv").content.decode()
+
+    assert "There are 2 groups. This page shows the largest 1" in page
+    # The top lists rank every person and place; the children of the groups not shown are in the CSV only.
+    assert name(small) not in page and small.reference not in page
+    assert name(small) in sheet
+    shown = set(AuditEvent.objects.filter(action="problem_profile.view").values_list("child_id", flat=True))
+    assert shown == {c.child_id for c in big}
 
 
 # --- the page -----------------------------------------------------------------------------------
