@@ -35,11 +35,18 @@ CSV_HEADER = (
     "Change",
 )
 
-# The drawing's lines, as the template dashes them (a register link is solid).
+# The drawing's key: each kind's shape (as templates/meetings/_profile_shape.html draws it) and each
+# kind of link's line (as the template dashes it), named for those who do not see them.
+KEY_SHAPES = (
+    (profile.CHILD, "Circle"),
+    (profile.PERSON, "Square"),
+    (profile.PLACE, "Diamond"),
+    (profile.LOCATION, "Triangle"),
+)
 KEY_LINES = (
-    ("", "Linked in the register"),
-    ("8 4", "Went missing at the same time"),
-    ("2 4", "Found at the same place after going missing"),
+    ("", "Solid line", "Linked in the register"),
+    ("8 4", "Dashed line", "Went missing at the same time"),
+    ("2 4", "Dotted line", "Found at the same place after going missing"),
 )
 
 
@@ -104,7 +111,7 @@ def problem_profile(request):
             "drawing": drawing,
             "query": request.GET.urlencode(),
             "max_nodes": profile.MAX_DRAWN_NODES,
-            "kinds": profile.KIND_LABELS.items(),
+            "kinds": [(kind, shape, profile.KIND_LABELS[kind]) for kind, shape in KEY_SHAPES],
             "lines": KEY_LINES,
         },
     )

@@ -300,6 +300,9 @@ def test_it_shows_the_coordinator_the_whole_network_drawn_and_tabled(world):
     # Shapes, not only colours: a circle for a child, a square for a person, a diamond for a place.
     assert svg.count("<circle") == 3 and svg.count("<rect") == 1 and svg.count("<polygon") == 2
     assert 'stroke-dasharray="8 4"' in svg  # went missing together
+    # The key names each shape and line in words too.
+    assert '<span class="govuk-visually-hidden">Diamond</span></dt><dd>Place of concern</dd>' in page
+    assert '<span class="govuk-visually-hidden">Dashed line</span></dt><dd>Went missing at the same time</dd>' in page
     table = page[page.index('<h2 class="govuk-heading-m">Groups</h2>') :]
     assert all(name(world[kid]) in table for kid in ("own", "other", "secret"))
     # Spelt three ways, it is named as most spell it, the first in the alphabet on a tie.
