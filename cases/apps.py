@@ -10,13 +10,17 @@ class CasesConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_delete, post_save
 
-        from cases.forms import forget_practitioners
-        from cases.models import Case, Child, MissingEpisode
-        from met.models import User
+        from cases.forms import forget_choices, forget_practitioners
+        from cases.models import Case, Category, Child, MissingEpisode
+        from met.models import Agency, User
 
         # The case list's "lead professional" choices are kept a minute (cases/forms.py).
         post_save.connect(forget_practitioners, sender=User, dispatch_uid="cases_forget_practitioners_saved")
         post_delete.connect(forget_practitioners, sender=User, dispatch_uid="cases_forget_practitioners_deleted")
+        # Its category and agency choices, five minutes.
+        for model in (Category, Agency):
+            for name, signal in (("saved", post_save), ("deleted", post_delete)):
+                signal.connect(forget_choices, sender=model, dispatch_uid=f"cases_forget_{model.__name__}_{name}")
 
         # Before/after history of every change to these records (DESIGN §8).
         auditlog.register(Child, exclude_fields=["version"])
@@ -62,6 +66,19 @@ class CasesConfig(AppConfig):
         registry.register_demo_builder("turning_18", demo.seed_turning_18, order=27)
         # Merging duplicate children (issue 16, part 5): a second record of one demo child, waiting to be merged.
         registry.register_demo_builder("duplicate_record", demo.seed_duplicate_record, order=28)
+
+        # What the case page asks with the case itself (extensions.with_case_facts): usually none.
+        from cases.models import CaseDocument, CaseNote, NrmReferral, SafetyPlan, TransitionPlan
+
+        for name, model in (
+            ("documents", CaseDocument),
+            ("missing_episodes", MissingEpisode),
+            ("notes", CaseNote),
+            ("nrm_referral", NrmReferral),
+            ("safety_plans", SafetyPlan),
+            ("transition_plans", TransitionPlan),
+        ):
+            extensions.register_case_fact(name, model)
 
         for order, name in enumerate(("casework", "coordination", "chairing"), start=1):
             registry.register_home_panel(

@@ -153,9 +153,10 @@ def problems(fields: dict, *, today: date) -> dict[str, list[str]]:
 
 def case_panel(case) -> dict:
     """The case page's NRM section: shown for a case in an NRM category, or one that has a referral."""
+    from cases.extensions import case_has
     from cases.models import NrmReferral
 
-    referral = NrmReferral.objects.filter(case=case).first()
+    referral = NrmReferral.objects.filter(case=case).first() if case_has(case, "nrm_referral") else None
     if referral is None and not applies_to(case):
         return {"nrm": None}
     today = timezone.localdate()

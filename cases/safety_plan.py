@@ -17,6 +17,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from cases.extensions import case_has
 from cases.models import CaseStatus, RiskLevel, SafetyPlan, SafetyPlanMeasure
 
 NO_PLAN = "no agreed safety plan"
@@ -80,8 +81,10 @@ def problem_text(review_date: date | None) -> str:
 
 def case_panel(case) -> dict:
     """The case page's safety plan section: the current plan with its measures, the flag, the versions."""
-    versions = list(
-        SafetyPlan.objects.filter(case=case).order_by("-number").values("number", "agreed_on", "is_current")
+    versions = (
+        list(SafetyPlan.objects.filter(case=case).order_by("-number").values("number", "agreed_on", "is_current"))
+        if case_has(case, "safety_plans")
+        else []
     )
     plan = None
     if versions and versions[0]["is_current"]:

@@ -100,9 +100,10 @@ def filter_cases(cases, data: dict):
 def case_timeline(case: Case, now: datetime) -> list[dict]:
     """Everything that happened on a case, newest first: its own records and what other apps add."""
     items = []
-    for concern in case.concerns.select_related("logged_by", "source_agency", "category"):
+    concerns = case.concerns.select_related("logged_by", "source_agency", "category")
+    for concern in concerns if extensions.case_has(case, "concerns") else ():
         items.append({"kind": "concern", "at": concern.observed_at, "obj": concern})
-    for episode in case.missing_episodes.all():
+    for episode in case.missing_episodes.all() if extensions.case_has(case, "missing_episodes") else ():
         rhi = episode_rhi_state(episode, now=now)
         items.append(
             {
@@ -116,7 +117,7 @@ def case_timeline(case: Case, now: datetime) -> list[dict]:
         )
     # Notes and (in meetings) decisions are usually few or none: their authors are read with
     # prefetch_related, which costs nothing when there are none, rather than joined (issue 14).
-    for note in case.notes.prefetch_related("author"):
+    for note in case.notes.prefetch_related("author") if extensions.case_has(case, "notes") else ():
         items.append({"kind": "note", "at": note.created_at, "obj": note})
     # Decisions and actions from MEOG meetings (and ad hoc actions), from the apps that own them.
     items += extensions.timeline_items(case, now)
@@ -147,7 +148,11 @@ def case_documents(case: Case) -> dict:
 
     # Most cases have no documents: prefetch_related reads their people only when there are some,
     # where joining the user table twice cost more to build than the query took to run (issue 14).
-    rows = list(CaseDocument.objects.filter(case=case).prefetch_related("uploaded_by", "archived_by"))
+    rows = (
+        list(CaseDocument.objects.filter(case=case).prefetch_related("uploaded_by", "archived_by"))
+        if extensions.case_has(case, "documents")
+        else []
+    )
     return {
         "current": [d for d in rows if d.archived_at is None],
         "archived": [d for d in rows if d.archived_at is not None],

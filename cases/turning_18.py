@@ -28,6 +28,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cases.extensions import case_has
 from cases.models import CaseStatus, TransitionPlan
 
 WINDOW_MONTHS = 6
@@ -153,10 +154,14 @@ def case_panel(case) -> dict:
     and gets no section unless a plan was recorded on it."""
     today = timezone.localdate()
     # Most cases have no plan: their people and agency are read only when there is one (issue 14).
-    versions = list(
-        TransitionPlan.objects.filter(case=case)
-        .prefetch_related("recorded_by", "responsible_agency")
-        .order_by("-number")
+    versions = (
+        list(
+            TransitionPlan.objects.filter(case=case)
+            .prefetch_related("recorded_by", "responsible_agency")
+            .order_by("-number")
+        )
+        if case_has(case, "transition_plans")
+        else []
     )
     case_flag = flag(case, today)
     dob = case.child.date_of_birth

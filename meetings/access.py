@@ -51,7 +51,11 @@ def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
     return meeting
 
 
-def may_see_child_details(user, meeting: Meeting) -> bool:
+def may_see_child_details(user, meeting: Meeting, *, attendances: list | None = None) -> bool:
+    """Only someone who accepted the meeting's confidentiality statement; `attendances`, the meeting's
+    attendance rows when the caller has read them all already, saves asking again."""
+    if attendances is not None:
+        return any(a.user_id == user.pk and a.accepted_statement_at is not None for a in attendances)
     return Attendance.objects.filter(meeting=meeting, user=user, accepted_statement_at__isnull=False).exists()
 
 

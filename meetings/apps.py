@@ -16,6 +16,10 @@ class MeetingsConfig(AppConfig):
         registry.register_sweep("feedback", services.feedback_sweep, groups=("reminders", "escalations"), order=40)
 
         extensions.register_timeline_source("meetings", case_links.timeline_items)
+        from meetings.models import Action, Decision
+
+        extensions.register_case_fact("decisions", Decision)
+        extensions.register_case_fact("actions", Action)
         extensions.register_viewer_reason("action_owner", case_links.action_owners)
         extensions.register_restriction_check("open_actions", case_links.unnamed_action_owners)
         # The case's chronology (issue 16, part 4): decisions, actions and their escalations.

@@ -3,15 +3,19 @@ decisions and actions on the case's timeline, action owners who may view the cas
 that a case cannot be restricted while someone not named on it owns open work on it."""
 
 from cases.access import may_see_restricted
+from cases.extensions import case_has
 from meetings.escalation import escalation_summaries, overdue_cutoff
 from meetings.models import Action, ActionStatus, Decision
 
 
 def timeline_items(case, now) -> list[dict]:
+    decisions = Decision.objects.filter(case=case).prefetch_related("meeting", "recorded_by")
     items = [
         {"kind": "decision", "at": decision.recorded_at, "obj": decision}
-        for decision in Decision.objects.filter(case=case).prefetch_related("meeting", "recorded_by")
+        for decision in (decisions if case_has(case, "decisions") else ())
     ]
+    if not case_has(case, "actions"):
+        return items
     actions = list(Action.objects.filter(case=case).select_related("owner", "owner_agency", "meeting"))
     escalated = escalation_summaries(a.pk for a in actions)
     cutoff = overdue_cutoff()

@@ -28,6 +28,9 @@ def meeting_present_kinds(meeting) -> list[str]:
     return list(meeting.attendances.filter(status=AttendanceStatus.PRESENT).values_list("agency__kind", flat=True))
 
 
-def may_confirm_risk(meeting) -> bool:
-    """An inquorate meeting confirms no risk levels, unless the chair recorded an exception."""
-    return is_quorate(meeting_present_kinds(meeting)) or bool(meeting.quorum_exception_reason)
+def may_confirm_risk(meeting, *, present: Iterable[str] | None = None) -> bool:
+    """An inquorate meeting confirms no risk levels, unless the chair recorded an exception. `present`:
+    present_kinds() of attendances the caller has loaded already."""
+    if meeting.quorum_exception_reason:
+        return True
+    return is_quorate(meeting_present_kinds(meeting) if present is None else present)

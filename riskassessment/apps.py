@@ -20,6 +20,10 @@ class RiskassessmentConfig(AppConfig):
         registry.register_demo_builder("risk_assessments", demo.seed_assessments, order=20)
         registry.register_sweep("reviews", services.review_sweep, groups=("escalations",), order=50)
 
+        from riskassessment.models import Assessment, Referral, RiskHistory
+
+        for name, model in (("assessments", Assessment), ("referrals", Referral), ("risk_history", RiskHistory)):
+            extensions.register_case_fact(name, model)
         extensions.register_case_panel(
             "risk",
             template="riskassessment/case_panel.html",

@@ -58,10 +58,14 @@ def case_detail(request, pk: int):
     case = get_case_for_user(
         request.user,
         pk,
-        queryset=selectors.case_queryset()
-        .prefetch_related(Prefetch("agencies_involved"))
-        .annotate(
-            met_has_other_cases=Exists(Case.objects.filter(child_id=OuterRef("child_id")).exclude(pk=OuterRef("pk")))
+        queryset=extensions.with_case_facts(
+            selectors.case_queryset()
+            .prefetch_related(Prefetch("agencies_involved"))
+            .annotate(
+                met_has_other_cases=Exists(
+                    Case.objects.filter(child_id=OuterRef("child_id")).exclude(pk=OuterRef("pk"))
+                )
+            )
         ),
     )
     return _case_page(request, case, note_form=NoteForm())

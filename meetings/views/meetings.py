@@ -87,11 +87,13 @@ def meeting_detail(request, pk: int):
         if mine and mine.scope == AttendanceScope.ITEMS
         else [],
         "missing_statutory": quorum.missing_statutory(present_kinds),
-        "may_confirm": quorum.may_confirm_risk(meeting),
+        "may_confirm": quorum.may_confirm_risk(meeting, present=present_kinds),
         "can_run": request.user.sees_all_cases and not meeting.is_signed_off,
         "quorum_form": QuorumExceptionForm(),
         "addendum_form": AddendumForm(),
-        "show_children": may_see_child_details(request.user, meeting),
+        "show_children": may_see_child_details(request.user, meeting, attendances=attendances),
+        # Addenda correct signed-off minutes: a meeting not yet signed off has none.
+        "addenda": list(meeting.addenda.select_related("author")) if meeting.is_signed_off else [],
         "today": timezone.localdate(),
     }
     if request.user.sees_all_cases:
