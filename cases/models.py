@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from met.areas import default_area_id
 from met.models import Agency
 
 
@@ -139,6 +140,11 @@ def case_id_from_reference(text: str) -> int | None:
 
 class Case(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    # The child's responsible area (issue 18): its coordinators and chairs see the case. A move is a
+    # recorded transfer, never an edit of this field.
+    area = models.ForeignKey(
+        "met.Area", on_delete=models.PROTECT, related_name="cases", default=default_area_id, editable=False
+    )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     categories = models.ManyToManyField(Category, blank=True, related_name="cases")
     lead_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases")

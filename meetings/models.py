@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from meetings.escalation import overdue_cutoff
+from met.areas import default_area_id
 from met.models import Agency
 
 DEFAULT_CONFIDENTIALITY_STATEMENT = (
@@ -25,6 +26,10 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
+    # Each area runs its own MEOG (issue 18).
+    area = models.ForeignKey(
+        "met.Area", on_delete=models.PROTECT, related_name="meetings", default=default_area_id, editable=False
+    )
     date = models.DateField()
     starts_at = models.TimeField("start time", default="10:00")
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meetings_chaired")

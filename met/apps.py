@@ -8,17 +8,26 @@ class MetConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from met import workdays
-        from met.models import Agency, NonWorkingDay, User
+        from met import areas, workdays
+        from met.models import Agency, Area, NonWorkingDay, User
 
         post_save.connect(workdays.forget, sender=NonWorkingDay, dispatch_uid="met_workdays_forget_saved")
         post_delete.connect(workdays.forget, sender=NonWorkingDay, dispatch_uid="met_workdays_forget_deleted")
 
-        # Field-by-field change history (before/after); secrets are never copied into it.
-        auditlog.register(User, exclude_fields=["password", "last_login", "version"])
-        auditlog.register(Agency, exclude_fields=["version"])
+        # Who acts in which area is kept per person (met/areas.py): forgotten whenever it could change.
+        m2m_changed.connect(areas.on_user_areas_changed, sender=User.areas.through, dispatch_uid="met_user_areas")
+        m2m_changed.connect(areas.on_agency_areas_changed, sender=Agency.areas.through, dispatch_uid="met_agency_areas")
+        post_save.connect(areas.on_user_saved, sender=User, dispatch_uid="met_areas_user_saved")
+        post_save.connect(areas.forget_areas, sender=Area, dispatch_uid="met_areas_saved")
+        post_delete.connect(areas.forget_areas, sender=Area, dispatch_uid="met_areas_deleted")
+
+        # Field-by-field change history (before/after); secrets are never copied into it. Areas are
+        # grants (met/areas.py): their changes are in the history too.
+        auditlog.register(User, exclude_fields=["password", "last_login", "version"], m2m_fields={"areas"})
+        auditlog.register(Agency, exclude_fields=["version"], m2m_fields={"areas"})
+        auditlog.register(Area, exclude_fields=["version"])
 
         from met import home, registry, reminders
 

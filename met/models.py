@@ -25,6 +25,24 @@ class AgencyKind(models.TextChoices):
 STATUTORY_KINDS = frozenset({AgencyKind.CSC, AgencyKind.POLICE, AgencyKind.HEALTH})
 
 
+class Area(models.Model):
+    """A local area with its own MEOG, coordinators, chairs and reports (issue 18): a council's
+    footprint, such as Southampton or Portsmouth. A single-area installation has the one area the
+    first migration made, and looks exactly as it did before areas existed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    short_name = models.CharField(max_length=40, unique=True, help_text="Shown in lists, e.g. “Soton”.")
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Agency(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(
@@ -43,6 +61,9 @@ class Agency(models.Model):
         related_name="+",
         help_text="Receives escalations when a line manager has no manager of their own.",
     )
+    # A council's children's services belong to one area; police, health trusts and charities often
+    # span several. Members act only in these (User.areas is a subset).
+    areas = models.ManyToManyField(Area, related_name="agencies", help_text="The areas this agency works in.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -107,6 +128,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="members")
+    # Where this person acts, when narrower than their agency (a police chair of one area's MEOG): none
+    # means all of the agency's areas. Only ever within the agency's; set by an agency admin, audited.
+    areas = models.ManyToManyField(
+        Area, related_name="members", blank=True, help_text="Leave empty for every area the agency works in."
+    )
     line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
 
     # A user may hold several roles; one boolean each keeps role checks free of queries.

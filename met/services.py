@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from met import dates
 from met.audit import audit
 from met.concurrency import check_version
-from met.models import Agency, NonWorkingDay, Role, User
+from met.models import Agency, Area, NonWorkingDay, Role, User
 from met.notifications import notify
 
 # Working days are counted from here on; an earlier non-working day is a typing error.
@@ -27,11 +27,29 @@ def _agency_group_name(short_name: str) -> str:
 
 @transaction.atomic
 def agency_create(
-    *, actor: User | None, name: str, short_name: str, kind: str, request: HttpRequest | None = None
+    *,
+    actor: User | None,
+    name: str,
+    short_name: str,
+    kind: str,
+    areas=None,
+    request: HttpRequest | None = None,
 ) -> Agency:
+    """`areas`: where the agency works; with one area in the installation, that one (issue 18)."""
+    if not areas:
+        areas = list(Area.objects.all()[:2])
+        if len(areas) != 1:
+            raise ValidationError({"areas": "Choose the areas this agency works in."})
     group = Group.objects.create(name=_agency_group_name(short_name))
     agency = Agency.objects.create(name=name, short_name=short_name, kind=kind, group=group)
-    audit(actor=actor, action="agency.create", obj=agency, request=request)
+    agency.areas.set(areas)
+    audit(
+        actor=actor,
+        action="agency.create",
+        obj=agency,
+        request=request,
+        detail={"areas": sorted(a.pk for a in areas)},
+    )
     return agency
 
 
