@@ -578,3 +578,60 @@ class ChildMerge(models.Model):
     @property
     def is_reversed(self) -> bool:
         return self.reversed_at is not None
+
+
+# --- areas: children placed across a border, cases moving home (issue 18, part 2) ------------------
+
+
+class Placement(models.Model):
+    """A child placed in another area than the one responsible for their case (seed 003: "placed out
+    of county or placed by other Local Authorities"). While it lasts the host area's coordinators and
+    chairs see what they need of the case (cases/placements.py), and the responsible area hears of
+    what happens there."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="placements")
+    host_area = models.ForeignKey("met.Area", on_delete=models.PROTECT, related_name="placements_hosted")
+    reason = models.TextField("why the child is placed there", max_length=2000)
+    address_note = models.CharField("placement (type or provider, not the address)", max_length=200, blank=True)
+    placed_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-placed_on", "-pk"]
+        indexes = [models.Index(fields=["host_area", "ended_on"], name="cases_placement_host_live")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ended_on__isnull=True), name="cases_one_live_placement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} placed in {self.host_area}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_on is None
+
+
+class CaseTransfer(models.Model):
+    """A case moved to another responsible area (the child moved home): recorded, never an edit, so
+    the history says where it was and who moved it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers")
+    from_area = models.ForeignKey("met.Area", on_delete=models.PROTECT, related_name="+")
+    to_area = models.ForeignKey("met.Area", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=2000)
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transferred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-transferred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_area} → {self.to_area}"
