@@ -4,6 +4,7 @@ from cases import views
 from cases.views import chronology as chronology_views
 from cases.views import merge as merge_views
 from cases.views import nrm as nrm_views
+from cases.views import placements as placement_views
 from cases.views import safety_plans, transition_plans
 
 urlpatterns = [
@@ -44,4 +45,10 @@ urlpatterns = [
     path("children/<int:pk>/merge/<int:other_pk>/", merge_views.child_merge_compare, name="child_merge_compare"),
     path("manage/merges/", merge_views.child_merge_list, name="child_merge_list"),
     path("manage/merges/<int:pk>/", merge_views.child_merge_detail, name="child_merge_detail"),
+    # Children placed across a border, and cases moving area (issue 18, part 2).
+    path("cases/placed-here/", placement_views.placed_here_list, name="placed_here_list"),
+    path("cases/<int:pk>/placement/", placement_views.case_placement, name="case_placement"),
+    path("cases/<int:pk>/placement/new/", placement_views.placement_start, name="placement_start"),
+    path("cases/<int:pk>/placement/end/", placement_views.placement_end, name="placement_end"),
+    path("cases/<int:pk>/transfer/", placement_views.case_transfer, name="case_transfer"),
 ]

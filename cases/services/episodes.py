@@ -16,6 +16,7 @@ from cases.models import (
     MissingEpisode,
 )
 from cases.services.permissions import _child_audit
+from cases.services.placements import placement_missing_notify
 from cases.services.validation import validate_episode
 from met.audit import audit
 from met.concurrency import check_version
@@ -95,6 +96,8 @@ def missing_episode_record(*, actor: User, case: Case, request: HttpRequest | No
     episode = MissingEpisode.objects.create(case=case, recorded_by=actor, **fields)
     _child_audit(actor, "missing_episode.create", episode, case, request)
     case_refresh_frequent_missing(case=case)
+    # A child placed in another area: the responsible area's coordinators hear of it (issue 18).
+    placement_missing_notify(episode=episode, actor=actor)
     return episode
 
 

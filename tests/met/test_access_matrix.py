@@ -713,6 +713,32 @@ SPECS: dict[str, Spec] = {
     "api/v1/^agencies/(?P<pk>[0-9]{1,18})/$": Spec(signed_in(API), ["police"], "agency", ("get",)),
     # Anything else under /api/ is a JSON 404 for everyone.
     "api/^[\\s\\S]*\\Z": Spec(lambda role, variant, method: NOT_FOUND, methods=("get",)),
+    # Children placed across a border and cases moving area (issue 18, part 2). The placement view: whoever
+    # sees the case (and a host area's coordinators and chairs, tests/cases/test_placements.py); the host
+    # area's list: coordinators and chairs; recording, ending and transferring: the responsible area's
+    # coordinators and chairs (403 for practitioners who see the case). The demo world has one area and so
+    # no placement: ending one finds none (404).
+    "cases/placed-here/": Spec(oversight(), methods=("get",)),
+    "cases/<int:pk>/placement/": Spec(seen_in(CASE_SEES), CASE_VARIANTS, "case", ("get",)),
+    "cases/<int:pk>/placement/new/": Spec(
+        seen_in(CASE_SEES, writes=("get", "post"), write_rule=lambda role, variant: role in OVERSIGHT),
+        CASE_VARIANTS,
+        "case",
+    ),
+    "cases/<int:pk>/placement/end/": Spec(
+        lambda role, variant, method: (
+            seen_in(CASE_SEES, writes=("get", "post"), write_rule=lambda r, v: r in OVERSIGHT)(role, variant, method)
+            if role not in OVERSIGHT
+            else NOT_FOUND
+        ),
+        CASE_VARIANTS,
+        "case",
+    ),
+    "cases/<int:pk>/transfer/": Spec(
+        seen_in(CASE_SEES, writes=("get", "post"), write_rule=lambda role, variant: role in OVERSIGHT),
+        CASE_VARIANTS,
+        "case",
+    ),
 }
 ADMIN_PREFIX = "django-admin/"
 
