@@ -1,6 +1,7 @@
 """Who may see and change which case (DESIGN §3). Every view and API goes through these helpers.
 
-- Coordinators and chairs see and change every case.
+- Coordinators and chairs see and change every case of their own areas (met/areas.py, issue 18), and
+  none of another area's (a child placed in their area: cases/placements.py, a view of its own).
 - A practitioner sees a case when their agency is involved in it (a guardian permission granted to
   the agency's group), or when they hold a permission of their own on it (lead professional, a
   named person on a restricted case, an action owner).
@@ -19,12 +20,46 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Child, Concern, MissingEpisode
+from met.areas import area_ids, covers_all_areas
 from met.models import User
+
+
+def coordinates(user: User, area_id: int | None) -> bool:
+    """A coordinator or chair of the area a case belongs to: they see and change all of it."""
+    return user.sees_all_cases and (covers_all_areas(user) or area_id in area_ids(user))
+
+
+def _coordinated(user: User, case_field: str | None = None) -> Q | None:
+    """The cases a coordinator or chair sees by role, as a filter; None for every case (a single-area
+    installation, or someone covering every area: no filter at all, as before areas)."""
+    if covers_all_areas(user):
+        return None
+    prefix = f"{case_field}__" if case_field else ""
+    return Q(**{f"{prefix}area__in": sorted(area_ids(user))})
+
+
+def _by_role_or_grant(queryset: QuerySet, user: User, case_field: str | None, granted) -> QuerySet:
+    """A coordinator or chair's own areas, and what they were granted as a practitioner elsewhere."""
+    areas = _coordinated(user, case_field)
+    if areas is None:
+        return queryset
+    if user.is_practitioner and user.is_active:
+        return queryset.filter(areas | granted())
+    return queryset.filter(areas)
+
+
+def coordinated(queryset: QuerySet, user: User, case_field: str | None = None) -> QuerySet:
+    """Cases (or records through `case_field`) a coordinator or chair holds by role, their areas', not
+    counting personal grants: triage is done for one's own areas only. Nothing for anyone else."""
+    if not user.sees_all_cases:
+        return queryset.none()
+    areas = _coordinated(user, case_field)
+    return queryset if areas is None else queryset.filter(areas)
 
 
 def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
     if user.sees_all_cases:
-        return Case.objects.all()
+        return _by_role_or_grant(Case.objects.all(), user, None, lambda: _visible(user, codename))
     if not user.is_practitioner or not user.is_active:
         return Case.objects.none()
     # guardian's direct foreign-key tables, read as two plain id subqueries with the user's groups as
@@ -98,12 +133,13 @@ def restrict_to_visible(
     `per_row` for a page of a list, sorted and sliced: the same rule, checked case by case as the rows
     are read (_PerRow); counts and aggregates keep the default.
 
-    For coordinators and chairs it is unchanged: no subquery at all. On cases the rule goes straight
-    into the query's own WHERE rather than through `pk IN (SELECT id FROM cases_case …)`, a second scan
-    of the case table that at 100,000 cases cost a police practitioner's API list 350 ms (issue 14).
+    For coordinators and chairs: their areas' cases, with no subquery at all (and no filter at all with
+    one area). On cases the rule goes straight into the query's own WHERE rather than through
+    `pk IN (SELECT id FROM cases_case …)`, a second scan of the case table that at 100,000 cases cost a
+    police practitioner's API list 350 ms (issue 14).
     """
     if user.sees_all_cases:
-        return queryset
+        return _by_role_or_grant(queryset, user, case_field, lambda: _visible(user, "view_case", case_field))
     if not user.is_practitioner or not user.is_active:
         return queryset.none()
     if per_row:
@@ -124,7 +160,7 @@ def _restriction_allows(user: User, case_field: str | None = None) -> Q:
 def may_see_restricted(user: User, case: Case) -> bool:
     """Whether the restriction, if any, lets this person see the case: the same rule as the lists
     (_restriction_allows), read for a case in hand; the named people are read only when it is restricted."""
-    if user.sees_all_cases or not case.is_restricted or case.lead_professional_id == user.pk:
+    if coordinates(user, case.area_id) or not case.is_restricted or case.lead_professional_id == user.pk:
         return True
     return Case.restricted_to.through.objects.filter(case_id=case.pk, user_id=user.pk).exists()
 
@@ -146,7 +182,9 @@ def may_see_case(user: User, case_id: int) -> bool:
 
 
 def _holds(user: User, codename: str, case_id: int) -> bool:
-    if user.sees_all_cases:
+    if user.sees_all_cases and (
+        covers_all_areas(user) or Case.objects.filter(pk=case_id, area__in=sorted(area_ids(user))).exists()
+    ):
         return True
     if not user.is_practitioner or not user.is_active:
         return False
@@ -163,9 +201,11 @@ def get_case_for_user(user: User, pk: int, *, write: bool = False, queryset: Que
         case = base.get(pk=pk)
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
-    if user.sees_all_cases:
+    if coordinates(user, case.area_id):
         case._met_access = (user.pk, True, True)
         return case
+    if not (user.is_practitioner and user.is_active):
+        raise Http404("No such case.")  # another area's case, to a coordinator or chair
     # The same rule as _visible, read for this one case as two small queries rather than compiled
     # into the case query as two EXISTS subqueries: the ORM took longer to build those than
     # PostgreSQL took to run them (issue 14).
@@ -197,9 +237,9 @@ def _codenames_held(user: User, case_id: int) -> set[str]:
 def children_visible_to(user: User) -> QuerySet[Child]:
     """A child is seen by whoever sees one of their cases (coordinators and chairs: every child, records
     merged into another included, so that their links can lead on to the record kept)."""
-    if user.sees_all_cases:
+    if user.sees_all_cases and covers_all_areas(user):
         return Child.objects.all()
-    if not user.is_practitioner or not user.is_active:
+    if not user.sees_all_cases and (not user.is_practitioner or not user.is_active):
         return Child.objects.none()
     return Child.objects.filter(pk__in=cases_visible_to(user).values("child_id"))
 
@@ -239,10 +279,15 @@ def concerns_visible_to(user: User) -> QuerySet[Concern]:
 def restrict_concerns_to_visible(queryset: QuerySet[Concern], user: User) -> QuerySet[Concern]:
     """Concerns on cases the user may see, and the concerns they logged themselves."""
     if user.sees_all_cases:
-        return queryset
+        areas = _coordinated(user, "case")
+        return queryset if areas is None else queryset.filter(areas | Q(logged_by=user) | _practitioner_sight(user))
     if not user.is_practitioner or not user.is_active:
         return queryset.none()
     return queryset.filter(_visible(user, "view_case", "case") | Q(logged_by=user))
+
+
+def _practitioner_sight(user: User) -> Q:
+    return _visible(user, "view_case", "case") if user.is_practitioner and user.is_active else Q(pk__in=[])
 
 
 def get_concern_for_user(user: User, pk: int, *, write: bool = False) -> Concern:

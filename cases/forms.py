@@ -17,9 +17,10 @@ from cases.models import (
 from cases.services import COORDINATOR_CASE_FIELDS, EPISODE_FIELDS, PRACTITIONER_CASE_FIELDS, placement_problems
 from cases.services.nrm import NRM_FIELDS
 from met import cache, dates
+from met.areas import area_ids
 from met.concurrency import VersionedFormMixin
 from met.form_errors import Form, ModelForm
-from met.models import Agency, User
+from met.models import Agency, Area, User
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -111,6 +112,23 @@ class ConcernForm(Form):
         help_text="Facts first: who, what, where. Say where information came from.",
         error_messages={"required": "Describe what you saw or were told."},
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Someone who acts in several areas (a police officer across a force) says which area is
+        # responsible for a child new to MET Hub (issue 18); in one area it is theirs.
+        areas = sorted(area_ids(user)) if user is not None else []
+        if len(areas) > 1:
+            self.fields["area"] = forms.ModelChoiceField(
+                label="Which area is responsible for this child?",
+                queryset=Area.objects.filter(pk__in=areas),
+                empty_label="Choose an area",
+                help_text="Where the child lives, or the area that placed them if they are placed elsewhere.",
+                error_messages={
+                    "required": "Choose the area responsible for this child.",
+                    "invalid_choice": "Choose one of the listed areas.",
+                },
+            )
 
     def clean_observed_at(self):
         value = self.cleaned_data["observed_at"]

@@ -29,6 +29,13 @@ def case_counts(user) -> dict:
     return counts
 
 
+def untriaged_concerns(user):
+    """The triage inbox: concerns not yet triaged, on cases of the coordinator's or chair's own areas."""
+    from cases.access import coordinated
+
+    return coordinated(Concern.objects.filter(triaged_at__isnull=True), user, "case")
+
+
 def _count(user) -> dict:
     # Both case figures from one pass over the cases the user may see.
     counts = restrict_to_visible(Case.objects.filter(status=CaseStatus.OPEN), user).aggregate(
@@ -40,7 +47,7 @@ def _count(user) -> dict:
         ).count(),
     }
     if user.sees_all_cases:
-        counts["untriaged"] = Concern.objects.filter(triaged_at__isnull=True).count()
+        counts["untriaged"] = untriaged_concerns(user).count()
     return counts
 
 

@@ -26,6 +26,7 @@ from cases.duplicates import possible_duplicates
 from cases.forms import CHILD_FIELDS
 from cases.merge import surviving_record
 from cases.models import Case, Child, Concern, MissingEpisode
+from met.areas import covers_all_areas
 from met.concurrency import StaleEditError
 
 IF_MATCH = OpenApiParameter(
@@ -66,7 +67,9 @@ class ChildViewSet(ApiViewSet):
         # Coordinators and chairs see every child: each has had a case from the moment it was
         # recorded (cases.services.concern_log), so no semi-join over 100,000 cases to count them.
         children = (
-            Child.objects.all() if user.sees_all_cases else Child.objects.filter(pk__in=visible.values("child_id"))
+            Child.objects.all()
+            if user.sees_all_cases and covers_all_areas(user)
+            else Child.objects.filter(pk__in=visible.values("child_id"))
         )
         if self.action == "list":
             # A record merged into another is listed as the record kept (cases/merge.py), not twice.
@@ -211,7 +214,7 @@ class ConcernViewSet(ApiViewSet):
         # (For coordinators and chairs it is every case: no hash of 100,000 case ids per page.)
         case_visible = (
             Value(True, output_field=BooleanField())
-            if user.sees_all_cases
+            if user.sees_all_cases and covers_all_areas(user)
             else Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
         )
         return restrict_concerns_to_visible(_concern_queryset(), user).annotate(case_visible=case_visible)

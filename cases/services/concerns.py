@@ -22,11 +22,27 @@ from cases.models import (
 )
 from cases.services.permissions import _child_audit, _set_agencies_involved, sync_user_permissions
 from cases.services.validation import validate_child
-from met.models import Agency, User
+from met.areas import area_ids, default_area_id
+from met.models import Agency, Area, User
 from met.notifications import notify
 
 
 @transaction.atomic
+def _new_case_area(actor: User, child: Child, area: Area | None) -> int:
+    if area is not None:
+        return area.pk
+    last = Case.objects.filter(child=child).order_by("-created_at", "-pk").values_list("area_id", flat=True).first()
+    if last is not None:
+        return last
+    mine = area_ids(actor)
+    if len(mine) == 1:
+        return next(iter(mine))
+    fallback = default_area_id()
+    if fallback is not None:
+        return fallback
+    raise ValidationError({"area": "Choose the area responsible for this child."})
+
+
 def concern_log(
     *,
     actor: User,
@@ -36,9 +52,13 @@ def concern_log(
     child: Child | None = None,
     new_child: dict | None = None,
     possible_duplicate_of: Child | None = None,
+    area: Area | None = None,
     request: HttpRequest | None = None,
 ) -> Concern:
-    """Log a concern about an existing child (their live case, or a new referral) or a new child."""
+    """Log a concern about an existing child (their live case, or a new referral) or a new child.
+
+    `area`: the area responsible for the child, when this makes a new case (issue 18); without it, the
+    area of the child's last case, else the logger's own when they act in one area only."""
     if (child is None) == (new_child is None):
         raise ValueError("Give exactly one of child or new_child.")
     if observed_at > timezone.now() + timedelta(minutes=5):
@@ -58,7 +78,7 @@ def concern_log(
         child = surviving_record(child)
     case = Case.objects.select_for_update().filter(child=child).exclude(status=CaseStatus.CLOSED).first()
     if case is None:
-        case = Case.objects.create(child=child, created_by=actor)
+        case = Case.objects.create(child=child, created_by=actor, area_id=_new_case_area(actor, child, area))
         _child_audit(actor, "case.refer", case, case, request)
     concern = Concern.objects.create(
         case=case,

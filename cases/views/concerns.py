@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases import services
+from cases import selectors, services
 from cases.access import (
     cases_visible_to,
     get_case_for_user,
@@ -23,7 +23,7 @@ from cases.forms import (
     DuplicateChoiceForm,
     OpenCaseForm,
 )
-from cases.models import CaseStatus, Concern
+from cases.models import CaseStatus
 from cases.views._shared import PAGE_SIZE, _audit_view
 from met.access import require_case_role
 from met.audit import audit_list_page
@@ -36,7 +36,7 @@ def concern_log(request):
     """Log a concern about a child: search first, warn of possible duplicates, then create."""
     require_case_role(request.user)
     child_form = ChildForm(request.POST or None, prefix="child")
-    concern_form = ConcernForm(request.POST or None, prefix="concern")
+    concern_form = ConcernForm(request.POST or None, prefix="concern", user=request.user)
     candidates, choice_form = [], None
     if request.method == "POST" and child_form.is_valid() & concern_form.is_valid():
         data = child_form.cleaned_data
@@ -143,7 +143,7 @@ def concern_detail(request, pk: int):
 def triage_inbox(request):
     require_coordination(request.user)
     concerns = (
-        Concern.objects.filter(triaged_at__isnull=True)
+        selectors.untriaged_concerns(request.user)
         .select_related("case__child", "logged_by", "source_agency", "category", "possible_duplicate_of")
         .order_by("logged_at")
     )

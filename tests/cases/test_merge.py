@@ -109,6 +109,17 @@ def duplicate_with_everything() -> tuple[Case, dict]:
             responsible_agency=agency("CSC"),
             recorded_by=coordinator,
         )
+    # Issue 18: a placement and a transfer, made directly in the one area (their services need two
+    # areas, and a second area would change who sees what here; what matters is that the rows move).
+    from cases.models import CaseTransfer, Placement
+
+    here = elsewhere = case.area
+    rows["cases.placement"] = Placement.objects.create(
+        case=case, host_area=elsewhere, reason="With a foster carer.", placed_on=TODAY, recorded_by=coordinator
+    )
+    rows["cases.casetransfer"] = CaseTransfer.objects.create(
+        case=case, from_area=elsewhere, to_area=here, reason="Moved home.", transferred_by=coordinator
+    )
     services.case_close(actor=coordinator, case=case, reason=ClosureReason.DUPLICATE)
     return Case.objects.select_related("child").get(pk=case.pk), rows
 
