@@ -1,13 +1,15 @@
 """Who may see meetings, their agenda, actions and the intelligence registers (DESIGN §3, §5).
 
-- Coordinators and chairs see every meeting; an attendee sees the meetings they are invited to.
+- Coordinators and chairs see (and run) every meeting of their own areas and none of another area's
+  (issue 18: each area runs its own MEOG); an attendee sees the meetings they are invited to.
 - The agenda's child details are shown only after the viewer accepted the meeting's
   confidentiality statement: everyone, the coordinator and the chair included (seed 000).
 - A professional invited for chosen items only (AttendanceScope.ITEMS) sees those items and nothing
   else of the meeting's children: not on the agenda page, the item pages, the pack, the minutes or the
   API, and not in any count.
 - An action is seen by whoever can see its case, and by its owner unless the case is restricted and
-  they are not named on it.
+  they are not named on it; coordinators and chairs see the actions on their areas' cases and those
+  set at their areas' meetings (a child placed there by another area).
 - A place or person of concern is seen by coordinators and chairs, by whoever recorded it, and by
   anyone who can see at least one case linked to it.
 """
@@ -30,11 +32,12 @@ from meetings.models import (
     PlaceOfConcern,
 )
 from met.access import require_case_role
+from met.areas import area_ids, covers_all_areas, in_own_areas
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     if user.sees_all_cases:
-        return Meeting.objects.all()
+        return in_own_areas(Meeting.objects.all(), user)
     if not user.has_case_role:
         return Meeting.objects.none()
     return Meeting.objects.filter(attendances__user=user).distinct()
@@ -134,28 +137,46 @@ def get_feedback_for_user(user, meeting: Meeting, feedback_pk: int, *, write: bo
         raise Http404("No such feedback record.") from None
 
 
+def _own_actions(user) -> Q:
+    return Q(owner=user, case__isnull=True) | Q(owner=user, case__is_restricted=False)
+
+
 def actions_visible_to(user) -> QuerySet[Action]:
     """Actions on cases the user sees, and their own actions unless the case is restricted and they are
     not named on it: an action shows its child, so it follows the case's rule (action_create refuses an
-    unnamed owner on a restricted case, and restricting a case refuses while one owns open work on it)."""
+    unnamed owner on a restricted case, and restricting a case refuses while one owns open work on it).
+    Coordinators and chairs: those of their areas' cases and meetings (no filter when they cover every
+    area, so a single-area installation reads as before)."""
     if user.sees_all_cases:
-        return Action.objects.all()
+        if covers_all_areas(user):
+            return Action.objects.all()
+        areas = sorted(area_ids(user))
+        return Action.objects.filter(Q(case__area__in=areas) | Q(meeting__area__in=areas) | _own_actions(user))
     if not user.has_case_role:
         return Action.objects.none()
-    return Action.objects.filter(
-        Q(case__in=cases_visible_to(user).values("pk"))
-        | Q(owner=user, case__isnull=True)
-        | Q(owner=user, case__is_restricted=False)
+    return Action.objects.filter(Q(case__in=cases_visible_to(user).values("pk")) | _own_actions(user))
+
+
+def runs_action(user, action: Action) -> bool:
+    """A coordinator or chair of the area the action belongs to (its case's, or its meeting's for a
+    child placed there): one who sees it only as its owner does not run another area's work."""
+    if not user.sees_all_cases:
+        return False
+    if covers_all_areas(user):
+        return True
+    ids = area_ids(user)
+    return (action.case_id is not None and action.case.area_id in ids) or (
+        action.meeting_id is not None and action.meeting.area_id in ids
     )
 
 
 def may_complete(user, action: Action) -> bool:
     """Who may complete (or record progress on) an action: its owner, the coordinator or a chair."""
-    return user.sees_all_cases or action.owner_id == user.pk
+    return action.owner_id == user.pk or runs_action(user, action)
 
 
 def may_cancel(user, action: Action) -> bool:
-    return user.sees_all_cases
+    return runs_action(user, action)
 
 
 def get_action_for_user(user, pk: int, *, write: bool = False) -> Action:

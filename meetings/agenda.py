@@ -8,6 +8,13 @@ Each child (or place or person) has one item per meeting carrying every reason i
 section of its most urgent reason: the sections' own order (DESIGN §5) is the order of urgency. Within
 a section items are sorted by each rule's urgency (section 6: escalation level, then days overdue).
 
+Each area runs its own MEOG (issue 18): a meeting's agenda holds the cases of its area only, "the last
+meeting" is the area's last one, and a child placed in the area by another one (a live
+cases.models.Placement whose host_area is the meeting's) is in section 5 with the responsible area
+and the placement's reason ("placed here by Portsmouth: ..."); the agenda page shows those under
+"Placed here by another authority" (PLACED_HERE_HEADING). In a single-area installation every case
+is of the meeting's area, so nothing changes.
+
 Building again adds what is new, refreshes the reasons of items already there, never brings back
 an item the coordinator removed, keeps what the coordinator added by hand, and sorts again, except the
 items the coordinator moved: they stay where they were put.
@@ -22,7 +29,7 @@ from django.utils import timezone
 
 from cases import safety_plan, turning_18
 from cases.missing import FREQUENT_MISSING_WINDOW_DAYS, overdue_rhi_filter, window_bounds
-from cases.models import Case, CaseStatus, Concern, MissingEpisode, RiskLevel
+from cases.models import Case, CaseStatus, Concern, MissingEpisode, Placement, RiskLevel
 from meetings.escalation import LEVEL_1, LEVEL_2, LEVEL_LABELS, escalation_summaries
 from meetings.models import (
     Action,
@@ -35,12 +42,14 @@ from meetings.models import (
     PlaceLink,
     Section,
 )
+from met.areas import all_area_ids
 from met.workdays import working_days_between
 from riskassessment.models import Assessment, AssessmentStatus, RiskHistory
 
 # escalation_summaries() names the highest level reached; the agenda sorts on its number.
 ESCALATION_LEVELS = {LEVEL_LABELS[LEVEL_1]: 1, LEVEL_LABELS[LEVEL_2]: 2}
 REASON_SEPARATOR = " · "
+PLACED_HERE_HEADING = "Placed here by another authority"
 
 
 @dataclass(frozen=True)
@@ -64,14 +73,19 @@ class Candidate:
         return ("person", self.person_id)
 
 
+def _area_cases(meeting: Meeting):
+    """The cases this meeting's agenda is drawn from: its area's."""
+    return Case.objects.filter(area_id=meeting.area_id)
+
+
+def previous_meetings(meeting: Meeting):
+    """The area's meetings before this one's day: each area's MEOG follows on from its own last one."""
+    return Meeting.objects.filter(area_id=meeting.area_id, date__lt=meeting.date)
+
+
 def since_moment(meeting: Meeting) -> datetime:
-    """When the last meeting began (anything after it is new), or midnight a week before this one."""
-    previous = (
-        Meeting.objects.filter(date__lt=meeting.date)
-        .order_by("-date", "-starts_at")
-        .values_list("date", "starts_at")
-        .first()
-    )
+    """When the area's last meeting began (anything after it is new), or midnight a week before this one."""
+    previous = previous_meetings(meeting).order_by("-date", "-starts_at").values_list("date", "starts_at").first()
     if previous:
         return datetime.combine(previous[0], previous[1], tzinfo=timezone.get_current_timezone())
     return _start_of(meeting.date - timedelta(days=7))
@@ -91,7 +105,8 @@ def new_concerns(meeting: Meeting, since: datetime) -> list[Candidate]:
     start, end = since, _start_of(meeting.date + timedelta(days=1))
     concerns = (
         Concern.objects.filter(
-            Q(logged_at__gte=start, logged_at__lt=end) | Q(triaged_at__isnull=True, logged_at__lt=end)
+            Q(logged_at__gte=start, logged_at__lt=end) | Q(triaged_at__isnull=True, logged_at__lt=end),
+            case__area_id=meeting.area_id,
         )
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("category", "source_agency", "case")
@@ -112,12 +127,14 @@ def risk_changes(meeting: Meeting, since: datetime) -> list[Candidate]:
     """2. Risk levels confirmed since the last meeting, and assessments submitted but not yet confirmed."""
     start, end = since, _start_of(meeting.date + timedelta(days=1))
     reasons: dict[int, list[str]] = {}
-    for change in RiskHistory.objects.filter(changed_at__gte=start, changed_at__lt=end).order_by("changed_at"):
+    for change in RiskHistory.objects.filter(
+        changed_at__gte=start, changed_at__lt=end, case__area_id=meeting.area_id
+    ).order_by("changed_at"):
         reasons.setdefault(change.case_id, []).append(
             f"risk changed {change.get_from_level_display().lower()} → {change.get_to_level_display().lower()} on {_d(change.changed_at)}"
         )
     for assessment in (
-        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED)
+        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, case__area_id=meeting.area_id)
         .exclude(case__status=CaseStatus.CLOSED)
         .order_by("submitted_at")
     ):
@@ -131,7 +148,8 @@ def high_risk(meeting: Meeting, since: datetime) -> list[Candidate]:
     """3. Every open high-risk case, at every meeting."""
     return [
         Candidate(Section.HIGH_RISK, "high risk", case_id=pk)
-        for pk in Case.objects.filter(status=CaseStatus.OPEN, risk_level=RiskLevel.HIGH)
+        for pk in _area_cases(meeting)
+        .filter(status=CaseStatus.OPEN, risk_level=RiskLevel.HIGH)
         .order_by("pk")
         .values_list("pk", flat=True)
     ]
@@ -141,18 +159,22 @@ def missing(meeting: Meeting, since: datetime) -> list[Candidate]:
     """4. Frequently missing children (3+ episodes in a rolling 90 days) and overdue return home interviews."""
     start, end = window_bounds(meeting.date)
     reasons: dict[int, list[str]] = {}
-    frequent = Case.objects.filter(status=CaseStatus.OPEN, is_frequent_missing=True).annotate(
-        recent=Count(
-            "missing_episodes",
-            filter=Q(missing_episodes__went_missing_at__gte=start, missing_episodes__went_missing_at__lt=end),
+    frequent = (
+        _area_cases(meeting)
+        .filter(status=CaseStatus.OPEN, is_frequent_missing=True)
+        .annotate(
+            recent=Count(
+                "missing_episodes",
+                filter=Q(missing_episodes__went_missing_at__gte=start, missing_episodes__went_missing_at__lt=end),
+            )
         )
     )
     for case in frequent:
         reasons.setdefault(case.pk, []).append(f"{case.recent} missing episodes in {FREQUENT_MISSING_WINDOW_DAYS} days")
     as_of = min(timezone.now(), _start_of(meeting.date + timedelta(days=1)))
-    overdue = MissingEpisode.objects.filter(overdue_rhi_filter(now=as_of), case__status=CaseStatus.OPEN).order_by(
-        "returned_at"
-    )
+    overdue = MissingEpisode.objects.filter(
+        overdue_rhi_filter(now=as_of), case__status=CaseStatus.OPEN, case__area_id=meeting.area_id
+    ).order_by("returned_at")
     for episode in overdue:
         reasons.setdefault(episode.case_id, []).append(
             f"return home interview overdue since {_d(episode.returned_at + timedelta(hours=72))}"
@@ -169,14 +191,17 @@ def safety_plans(meeting: Meeting, since: datetime) -> list[Candidate]:
             safety_plan.problem_text(case.safety_plan_review),
             case_id=case.pk,
         )
-        for case in safety_plan.flagged_cases(Case.objects.all(), meeting.date).order_by("pk").only("pk", "risk_level")
+        for case in safety_plan.flagged_cases(_area_cases(meeting), meeting.date)
+        .order_by("pk")
+        .only("pk", "risk_level")
     ]
 
 
 def placements(meeting: Meeting, since: datetime) -> list[Candidate]:
     """5. Open cases of children placed out of area, or placed here by another authority."""
     cases = (
-        Case.objects.filter(status=CaseStatus.OPEN)
+        _area_cases(meeting)
+        .filter(status=CaseStatus.OPEN)
         .filter(Q(child__placed_out_of_area=True) | Q(child__placed_by_other_authority=True))
         .select_related("child")
     )
@@ -191,10 +216,40 @@ def placements(meeting: Meeting, since: datetime) -> list[Candidate]:
     return result
 
 
+def placed_here_text(placement: Placement) -> str:
+    return f"placed here by {placement.case.area.name}: {placement.reason}"
+
+
+def placed_here(meeting: Meeting, since: datetime) -> list[Candidate]:
+    """5. Open cases of another area's children placed in this one (a live Placement hosted here): the
+    host area's MEOG discusses them too, and their responsible area hears of it (notify_placed_discussed)."""
+    placements = (
+        Placement.objects.filter(
+            host_area_id=meeting.area_id,
+            ended_on__isnull=True,
+            placed_on__lte=meeting.date,
+            case__status=CaseStatus.OPEN,
+        )
+        .exclude(case__area_id=meeting.area_id)
+        .select_related("case__area")
+        .order_by("placed_on", "pk")
+    )
+    return [Candidate(Section.PLACEMENTS, placed_here_text(p), case_id=p.case_id) for p in placements]
+
+
+def placed_here_case_ids(meeting: Meeting, case_ids) -> set[int]:
+    """Which of these cases are another area's children on this meeting's agenda: the agenda page
+    groups them under PLACED_HERE_HEADING (in a single-area installation, none, and no query)."""
+    case_ids = {pk for pk in case_ids if pk}
+    if not case_ids or len(all_area_ids()) < 2:
+        return set()
+    return set(Case.objects.filter(pk__in=case_ids).exclude(area_id=meeting.area_id).values_list("pk", flat=True))
+
+
 def previous_actions(meeting: Meeting, since: datetime) -> list[Candidate]:
     """6. Open actions set at earlier meetings: the most escalated first, then the most overdue, then the rest."""
     actions = list(
-        Action.objects.filter(status=ActionStatus.OPEN, meeting__date__lt=meeting.date, case__isnull=False)
+        Action.objects.filter(status=ActionStatus.OPEN, meeting__date__lt=meeting.date, case__area_id=meeting.area_id)
         .select_related("owner_agency")
         .order_by("due_date", "pk")
     )
@@ -221,9 +276,11 @@ def previous_actions(meeting: Meeting, since: datetime) -> list[Candidate]:
 
 def reviews_due(meeting: Meeting, since: datetime) -> list[Candidate]:
     """7. Open cases whose risk review is due on or before the meeting."""
-    cases = Case.objects.filter(
-        status=CaseStatus.OPEN, risk_review_due__isnull=False, risk_review_due__lte=meeting.date
-    ).order_by("risk_review_due")
+    cases = (
+        _area_cases(meeting)
+        .filter(status=CaseStatus.OPEN, risk_review_due__isnull=False, risk_review_due__lte=meeting.date)
+        .order_by("risk_review_due")
+    )
     return [
         Candidate(
             Section.REVIEWS,
@@ -238,7 +295,7 @@ def turning_18_soon(meeting: Meeting, since: datetime) -> list[Candidate]:
     """7. Children within 6 months of their 18th birthday on the meeting's day, soonest first, and whether the case
     has a transition plan (cases/turning_18.py): "turns 18 on 3 Mar 2027, no transition plan"."""
     cases = (
-        turning_18.flagged_cases(Case.objects.all(), meeting.date)
+        turning_18.flagged_cases(_area_cases(meeting), meeting.date)
         .select_related("child")
         .only("pk", "child__date_of_birth")
         .order_by("child__date_of_birth", "pk")
@@ -254,12 +311,13 @@ def turning_18_soon(meeting: Meeting, since: datetime) -> list[Candidate]:
 
 
 def intelligence(meeting: Meeting, since: datetime) -> list[Candidate]:
-    """8. Places and persons of concern with new links to cases or new disruption activity."""
+    """8. Places and persons of concern with new links to the area's cases, or new disruption activity
+    by an agency working in the area."""
     start, end = since, _start_of(meeting.date + timedelta(days=1))
     result = []
     for kind, link_model, field in (("place", PlaceLink, "place"), ("person", PersonLink, "person")):
         links = (
-            link_model.objects.filter(linked_at__gte=start, linked_at__lt=end)
+            link_model.objects.filter(linked_at__gte=start, linked_at__lt=end, case__area_id=meeting.area_id)
             .values(f"{field}_id")
             .annotate(n=Count("pk"))
         )
@@ -271,6 +329,7 @@ def intelligence(meeting: Meeting, since: datetime) -> list[Candidate]:
                 **{f"{field}__isnull": False},
                 happened_on__gt=timezone.localtime(since).date(),
                 happened_on__lte=meeting.date,
+                agency__areas=meeting.area_id,
             )
             .values(f"{field}_id")
             .annotate(n=Count("pk"), last=Max("happened_on"))
@@ -285,7 +344,7 @@ def intelligence(meeting: Meeting, since: datetime) -> list[Candidate]:
 def carried_over(meeting: Meeting, since: datetime) -> list[Candidate]:
     """Items the chair confirmed at sign-off as not discussed at the previous meeting, in the section
     they were in there."""
-    previous = Meeting.objects.filter(date__lt=meeting.date).order_by("-date", "-starts_at").first()
+    previous = previous_meetings(meeting).order_by("-date", "-starts_at").first()
     if previous is None:
         return []
     return [
@@ -309,6 +368,7 @@ RULES = (
     missing,
     safety_plans,
     placements,
+    placed_here,
     previous_actions,
     reviews_due,
     turning_18_soon,

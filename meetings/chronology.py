@@ -12,6 +12,7 @@ from cases.chronology import AUTOMATIC, Entry, day_text, person, short
 from meetings.access import meetings_visible_to
 from meetings.escalation import LEVEL_LABELS, escalation_reminders
 from meetings.models import Action, ActionStatus, Decision
+from met.areas import covers_all_areas
 from met.models import AuditEvent
 
 KINDS = (("decision", "MEOG decisions"), ("action", "Actions"), ("escalation", "Escalations of overdue actions"))
@@ -34,8 +35,9 @@ def entries(case, viewer) -> list[Entry]:
 def _meetings_open_to(viewer, meeting_ids: set[int]) -> set[int]:
     if not meeting_ids:
         return set()
-    if viewer.sees_all_cases:
+    if viewer.sees_all_cases and covers_all_areas(viewer):
         return meeting_ids
+    # Another area's meeting (a child discussed where they were placed, issue 18) is named, not linked.
     return set(meetings_visible_to(viewer).filter(pk__in=meeting_ids).values_list("pk", flat=True))
 
 

@@ -7,8 +7,9 @@ from cases.models import ClosureReason
 from meetings.models import FeedbackMethod, PersonOfConcern, PlaceOfConcern, Section
 from meetings.services import DUE_DATES, MEETING_DATES
 from met import dates
+from met.areas import area_ids
 from met.form_errors import Form, ModelForm
-from met.models import Agency, User
+from met.models import Agency, Area, User
 from riskassessment.models import Provider
 from riskassessment.services import CONFIRMABLE_LEVELS
 
@@ -61,6 +62,31 @@ class MeetingForm(Form):
         assume_scheme="https",
         error_messages={"invalid": "Enter a full web address, starting https://"},
     )
+
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        """Each area runs its own MEOG (issue 18): the meeting is for one of the user's areas, chosen
+        here only when they act in more than one (otherwise the service is given their one area)."""
+        super().__init__(*args, **kwargs)
+        self.areas = list(Area.objects.filter(pk__in=area_ids(user)).order_by("name")) if user is not None else []
+        if len(self.areas) > 1:
+            self.fields = {
+                "area": forms.ModelChoiceField(
+                    label="Which area's MEOG?",
+                    queryset=Area.objects.filter(pk__in=[a.pk for a in self.areas]).order_by("name"),
+                    empty_label="Choose an area",
+                    error_messages={
+                        "required": "Choose the area this meeting is for.",
+                        "invalid_choice": "Choose one of your areas.",
+                    },
+                ),
+                **self.fields,
+            }
+
+    def clean(self):
+        data = super().clean()
+        if "area" not in self.fields and len(self.areas) == 1:
+            data["area"] = self.areas[0]
+        return data
 
 
 class AddItemForm(Form):

@@ -3,12 +3,17 @@
 from django.db.models import Prefetch
 
 from meetings.access import visible_items
+from meetings.agenda import placed_here_case_ids
 from meetings.models import AgendaItem, Decision, ItemInvitation, Meeting, Section
 
 
 def item_queryset():
     """Agenda items with what the agenda shows of each, in a fixed number of queries."""
     return AgendaItem.objects.select_related("case__child", "case__lead_professional", "place", "person", "removed_by")
+
+
+def _placed_last(item) -> bool:
+    return item.placed_here  # a stable sort: the agenda's own order is kept within each group
 
 
 def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
@@ -32,7 +37,15 @@ def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
         # The page names each child, not their lead professional (the pack and the item pages do).
         queryset = AgendaItem.objects.select_related("case__child", "place", "person", "removed_by")
     items = visible_items(user, queryset.filter(meeting=meeting).prefetch_related(*prefetches))
+    # Another area's children placed in this one (issue 18) go last in section 5, under their own
+    # heading (PLACED_HERE_HEADING): no query at all in a single-area installation.
+    placed = placed_here_case_ids(meeting, (i.case_id for i in items))
+    for item in items:
+        item.placed_here = item.case_id in placed
     # Every section, in DESIGN §5's order, even when empty: the contents list shows each with its count.
-    sections = [(section, [i for i in items if i.section == section.value and not i.removed_at]) for section in Section]
+    sections = [
+        (section, sorted((i for i in items if i.section == section.value and not i.removed_at), key=_placed_last))
+        for section in Section
+    ]
     removed = [i for i in items if i.removed_at]
     return items, sections, removed

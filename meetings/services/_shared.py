@@ -10,6 +10,7 @@ from meetings.models import (
     MeetingStatus,
 )
 from met import dates
+from met.areas import covers_all_areas, in_area
 from met.audit import audit
 from met.models import User
 
@@ -22,9 +23,23 @@ MEETING_DATES = {"earliest": datetime_date(2000, 1, 1), "latest": dates.years_fr
 DUE_DATES = {"latest": dates.years_from_today(2)}
 
 
-def _require_coordination(actor: User) -> None:
+def _require_coordination(actor: User, meeting: Meeting | None = None) -> None:
+    """Coordinators and chairs run meetings, each only the meetings of their own areas (issue 18): the
+    views already answer 404 for another area's meeting; this holds for any other caller too."""
     if not actor.sees_all_cases:
         raise PermissionDenied("Only the MET coordinator and chairs run meetings.")
+    if meeting is not None and not covers_all_areas(actor) and not in_area(actor, meeting.area_id):
+        raise PermissionDenied("Only the coordinators and chairs of the meeting's area run it.")
+
+
+def _require_own_case(actor: User, item) -> None:
+    """Another area's child placed here (issue 18): the host area discusses them and records its own
+    decisions; confirming risk, referring, closing the case and setting actions on it are the
+    responsible area's."""
+    case = item.case
+    if case is None or case.area_id == item.meeting.area_id or covers_all_areas(actor) or in_area(actor, case.area_id):
+        return
+    raise PermissionDenied(f"This child is {case.area.name}'s: {case.area.name}'s MEOG decides the case's own work.")
 
 
 def _require_open(meeting: Meeting) -> None:

@@ -16,7 +16,8 @@ from meetings.models import (
     ActionStatus,
     AgendaItem,
 )
-from meetings.services._shared import DUE_DATES, _audit, _require_coordination, _require_open
+from meetings.services._shared import DUE_DATES, _audit, _require_coordination, _require_open, _require_own_case
+from meetings.services.placed_here import notify_placed_discussed
 from met import dates
 from met.models import User
 
@@ -35,8 +36,9 @@ def action_create(
     if case is None:
         raise ValidationError("Actions are set on a child's case: this agenda item is not about a child.")
     if item is not None:
-        _require_coordination(actor)
+        _require_coordination(actor, item.meeting)
         _require_open(item.meeting)
+        _require_own_case(actor, item)
     errors = {}
     if not owner.has_case_role:
         errors["owner"] = f"{owner.full_name} has no casework role in MET Hub, so could not see or complete the action."
@@ -81,6 +83,8 @@ def action_create(
         link=action.get_absolute_url(),
         reason="You are the owner of this action.",
     )
+    if item is not None:
+        notify_placed_discussed(item)
     return action
 
 

@@ -55,7 +55,7 @@ def attendance_record(
     user ids to a status (a person not yet on the list is added), `guests` the meeting's guests' ids to
     a status, `signed` the guests who signed the paper statement, `new_guests` guests to add. Nothing is
     written unless all of it is valid; a form filled in while someone else saved is refused."""
-    _require_coordination(actor)
+    _require_coordination(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open(meeting)
     if meeting.version != expected_version:
@@ -149,7 +149,7 @@ def guest_add(
     scope: str = AttendanceScope.MEETING,
     request: HttpRequest | None = None,
 ) -> Guest:
-    _require_coordination(actor)
+    _require_coordination(actor, meeting)
     _require_open(meeting)
     errors = {}
     if not name.strip():
@@ -184,7 +184,7 @@ def guest_statement_accept(
     *, actor: User, guest: Guest, method: str = StatementMethod.ON_DEVICE, request: HttpRequest | None = None
 ) -> Guest:
     """The guest accepts the statement on the coordinator's device (or signed the paper one)."""
-    _require_coordination(actor)
+    _require_coordination(actor, guest.meeting)
     if method not in (StatementMethod.ON_DEVICE, StatementMethod.SIGNED):
         raise ValidationError({"method": "Say how the guest accepted the statement."})
     guest = Guest.objects.select_for_update().select_related("meeting").get(pk=guest.pk)

@@ -17,7 +17,8 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from meetings.services._shared import _audit, _require_coordination, _require_open
+from meetings.services._shared import _audit, _require_coordination, _require_open, _require_own_case
+from meetings.services.placed_here import notify_placed_discussed
 from met.models import User
 from riskassessment import services as risk_services
 from riskassessment.models import Assessment, Provider, ProviderLevel
@@ -37,6 +38,7 @@ def _decision(actor, item: AgendaItem, kind: str, text: str, request, **fields) 
     if item.meeting.status == MeetingStatus.SCHEDULED:
         Meeting.objects.filter(pk=item.meeting_id).update(status=MeetingStatus.HELD)
     _audit(actor, f"decision.{kind}", decision, request, case=item.case)
+    notify_placed_discussed(item)
     return decision
 
 
@@ -50,9 +52,10 @@ def decision_confirm_risk(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Decision:
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     _require_case_item(item)
+    _require_own_case(actor, item)
     if assessment.case_id != item.case_id:
         raise ValidationError({"assessment": "That assessment is for another child."})
     if not quorum.may_confirm_risk(item.meeting):
@@ -92,9 +95,10 @@ def decision_referral(
 ) -> Decision:
     """A referral to an intervention. A provider that does not take the child's confirmed risk level
     needs a recorded reason."""
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     _require_case_item(item)
+    _require_own_case(actor, item)
     mismatch = referral_mismatch(item.case, provider)
     mismatch_reason = mismatch_reason.strip()
     errors = {}
@@ -131,7 +135,7 @@ def decision_withdraw(*, actor: User, decision: Decision, reason: str, request: 
     """Withdraw a decision recorded in error, with a reason. It is kept, marked withdrawn, in the minutes
     and on the case; a withdrawn referral decision notes the withdrawal on its referral. After sign-off
     the withdrawal is also added to the minutes as an addendum, beside them."""
-    _require_coordination(actor)
+    _require_coordination(actor, decision.meeting)
     decision = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("meeting", "case", "referral")
@@ -167,9 +171,10 @@ def decision_withdraw(*, actor: User, decision: Decision, reason: str, request: 
 def decision_close_case(
     *, actor: User, item: AgendaItem, reason: str, note: str = "", request: HttpRequest | None = None
 ) -> Decision:
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     _require_case_item(item)
+    _require_own_case(actor, item)
     case = case_services.case_close(actor=actor, case=item.case, reason=reason, note=note, request=request)
     return _decision(
         actor,
@@ -182,7 +187,7 @@ def decision_close_case(
 
 @transaction.atomic
 def decision_other(*, actor: User, item: AgendaItem, text: str, request: HttpRequest | None = None) -> Decision:
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     if not text.strip():
         raise ValidationError({"text": "Write the decision."})

@@ -40,7 +40,7 @@ def feedback_create_for_meeting(meeting: Meeting) -> int:
 def feedback_mark_sent(
     *, actor: User, feedback: Feedback, method: str, note: str = "", request: HttpRequest | None = None
 ) -> Feedback:
-    _require_coordination(actor)
+    _require_coordination(actor, feedback.meeting)
     if method not in FeedbackMethod.values:
         raise ValidationError({"method": "Choose how the feedback was given."})
     feedback = Feedback.objects.select_for_update().select_related("case").get(pk=feedback.pk)
@@ -72,7 +72,7 @@ def feedback_email_body(feedback: Feedback) -> str:
 def feedback_send_email(*, actor: User, feedback: Feedback, request: HttpRequest | None = None) -> Feedback:
     from met.notifications import email_message
 
-    _require_coordination(actor)
+    _require_coordination(actor, feedback.meeting)
     recipient = feedback.lead_professional or feedback.case.lead_professional
     if recipient is None or not recipient.is_active:
         raise ValidationError(

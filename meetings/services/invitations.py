@@ -54,7 +54,7 @@ def item_invite(
     request: HttpRequest | None = None,
 ) -> list[ItemInvitation]:
     """Invite one person (a user, or one of the meeting's guests) to the chosen items at a time slot."""
-    _require_coordination(actor)
+    _require_coordination(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open(meeting)
     if (user is None) == (guest is None):
@@ -119,7 +119,7 @@ def item_invite(
 def invitation_withdraw(
     *, actor: User, invitation: ItemInvitation, request: HttpRequest | None = None
 ) -> ItemInvitation:
-    _require_coordination(actor)
+    _require_coordination(actor, invitation.item.meeting)
     invitation = (
         ItemInvitation.objects.select_for_update(of=("self",))
         .select_related("item__meeting", "item__case")

@@ -14,6 +14,7 @@ from meetings.models import (
     Section,
 )
 from meetings.services._shared import _audit, _require_coordination, _require_open
+from meetings.services.placed_here import notify_placed_discussed
 from met.models import User
 
 
@@ -23,10 +24,15 @@ def item_add(
 ) -> AgendaItem:
     """Put a child on the agenda by hand. A child already on it keeps their one item, which gains the
     coordinator's reason (and comes back if it had been taken off)."""
-    _require_coordination(actor)
+    _require_coordination(actor, meeting)
     _require_open(meeting)
     if section not in Section.values:
         raise ValidationError({"section": "Choose one of the agenda's sections."})
+    if (
+        case.area_id != meeting.area_id
+        and not case.placements.filter(host_area_id=meeting.area_id, ended_on__isnull=True).exists()
+    ):
+        raise ValidationError({"case": "This child is another area's: their own area's MEOG discusses them."})
     item = AgendaItem.objects.select_for_update().filter(meeting=meeting, case=case).first()
     if item is None:
         top = meeting.items.filter(section=section).aggregate(top=Max("order"))["top"] or 0
@@ -43,7 +49,7 @@ def item_add(
 
 @transaction.atomic
 def item_remove(*, actor: User, item: AgendaItem, reason: str, request: HttpRequest | None = None) -> AgendaItem:
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the item is being taken off the agenda."})
@@ -57,7 +63,7 @@ def item_remove(*, actor: User, item: AgendaItem, reason: str, request: HttpRequ
 
 @transaction.atomic
 def item_restore(*, actor: User, item: AgendaItem, request: HttpRequest | None = None) -> AgendaItem:
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     item.removed_at, item.removed_by, item.removed_reason = None, None, ""
     item.save(update_fields=["removed_at", "removed_by", "removed_reason"])
@@ -69,7 +75,7 @@ def item_restore(*, actor: User, item: AgendaItem, request: HttpRequest | None =
 def item_move(*, actor: User, item: AgendaItem, up: bool, request: HttpRequest | None = None) -> None:
     """Swap an item with its neighbour on the agenda. The moved item keeps its place when the agenda
     is rebuilt; its neighbour, which the coordinator did not choose to move, is sorted as before."""
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     siblings = list(
         item.meeting.items.select_for_update()
@@ -94,9 +100,11 @@ def item_move(*, actor: User, item: AgendaItem, up: bool, request: HttpRequest |
 def item_discussion_save(
     *, actor: User, item: AgendaItem, discussion: str, request: HttpRequest | None = None
 ) -> AgendaItem:
-    _require_coordination(actor)
+    _require_coordination(actor, item.meeting)
     _require_open(item.meeting)
     item.discussion = discussion.strip()
     item.save(update_fields=["discussion"])
+    if item.discussion:
+        notify_placed_discussed(item)
     _audit(actor, "meeting.discussion", item, request, case=item.case)
     return item

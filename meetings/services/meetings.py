@@ -22,7 +22,8 @@ from meetings.models import (
 from meetings.services._shared import MEETING_DATES, _audit, _require_coordination, _require_open
 from meetings.services.feedback import feedback_create_for_meeting
 from met import dates
-from met.models import User
+from met.areas import area_ids, in_area
+from met.models import Area, User
 
 
 @transaction.atomic
@@ -32,18 +33,31 @@ def meeting_create(
     date: date,
     starts_at: time,
     chair: User,
+    area: Area | None = None,
     location: str = "",
     online_link: str = "",
     request: HttpRequest | None = None,
 ) -> Meeting:
+    """Schedule an area's MEOG (issue 18). `area` is one the actor acts in; it may be left out only by
+    someone who acts in exactly one area (every single-area installation), who gets that one."""
     _require_coordination(actor)
+    if area is None:
+        own = area_ids(actor)
+        if len(own) != 1:
+            raise ValidationError({"area": "Choose the area this meeting is for."})
+        area = Area.objects.get(pk=next(iter(own)))
+    if not in_area(actor, area.pk):
+        raise PermissionDenied("You schedule meetings only for your own areas.")
     if not chair.is_chair or not chair.is_active:
         raise ValidationError({"chair": "Choose someone who holds the chair role."})
+    if not in_area(chair, area.pk):
+        raise ValidationError({"chair": f"Choose a chair who acts in {area.name}."})
     if message := dates.out_of_range("Date", date, **MEETING_DATES):
         raise ValidationError({"date": message})
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
+                area=area,
                 date=date,
                 starts_at=starts_at,
                 chair=chair,
@@ -62,7 +76,7 @@ def meeting_create(
 
 @transaction.atomic
 def agenda_rebuild(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> dict[str, int]:
-    _require_coordination(actor)
+    _require_coordination(actor, meeting)
     _require_open(meeting)
     result = agenda.build(meeting)
     _audit(actor, "meeting.agenda_build", meeting, request, detail=result)
@@ -73,7 +87,7 @@ def agenda_rebuild(*, actor: User, meeting: Meeting, request: HttpRequest | None
 def attendance_set(
     *, actor: User, meeting: Meeting, user: User, status: str, request: HttpRequest | None = None
 ) -> Attendance:
-    _require_coordination(actor)
+    _require_coordination(actor, meeting)
     _require_open(meeting)
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": "Choose present, apologies or invited."})
@@ -120,6 +134,7 @@ def quorum_exception_record(
 ) -> Meeting:
     if not actor.is_chair:
         raise PermissionDenied("Only a chair can record a quorum exception.")
+    _require_coordination(actor, meeting)
     _require_open(meeting)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for going ahead without a quorum."})
@@ -151,6 +166,7 @@ def meeting_sign_off(
     children are owed no feedback from this meeting. Feedback obligations follow for the rest."""
     if not actor.is_chair:
         raise PermissionDenied("Only a chair signs off the minutes.")
+    _require_coordination(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open(meeting)
     now = now or timezone.now()
@@ -186,7 +202,7 @@ def meeting_sign_off(
     _audit(actor, "meeting.sign_off", meeting, request, detail={"not_discussed": sorted(undiscussed)})
     if undiscussed:
         following = (
-            Meeting.objects.filter(date__gt=meeting.date)
+            Meeting.objects.filter(area_id=meeting.area_id, date__gt=meeting.date)
             .exclude(status=MeetingStatus.SIGNED_OFF)
             .order_by("date")
             .first()
@@ -198,7 +214,7 @@ def meeting_sign_off(
 
 @transaction.atomic
 def addendum_add(*, actor: User, meeting: Meeting, text: str, request: HttpRequest | None = None) -> Addendum:
-    _require_coordination(actor)
+    _require_coordination(actor, meeting)
     if meeting.status != MeetingStatus.SIGNED_OFF:
         raise ValidationError("The minutes are not signed off yet: edit them directly.")
     if not text.strip():

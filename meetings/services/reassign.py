@@ -28,6 +28,7 @@ from meetings.models import Action, ActionStatus, Feedback
 from meetings.open_work import ACTION, FEEDBACK, KINDS, LEAD
 from meetings.services._shared import _audit
 from met.access import may_reassign_work, work_owners_visible_to, work_receivers_for
+from met.areas import area_ids, covers_all_areas
 from met.models import User
 from met.notifications import notify
 
@@ -183,6 +184,19 @@ def _lock(from_user: User, ids: dict[str, list[int]]) -> tuple[list[Case], list[
     return cases, actions, feedback, gone
 
 
+def _require_own_areas(actor: User, cases, actions, feedback) -> None:
+    """A coordinator of some areas only moves their areas' work (issue 18), as their pages list it."""
+    if not actor.sees_all_cases or covers_all_areas(actor):
+        return
+    own = area_ids(actor)
+    if (
+        any(c.area_id not in own for c in cases)
+        or any(a.case_id is not None and a.case.area_id not in own for a in actions)
+        or any(f.case.area_id not in own for f in feedback)
+    ):
+        raise PermissionDenied("Some of this work is another area's: its own coordinators move it.")
+
+
 def _move(
     *, actor: User, from_user: User, to_user: User, ids: dict[str, list[int]], request: HttpRequest | None
 ) -> Reassigned:
@@ -190,6 +204,7 @@ def _move(
     if not any(ids.values()):
         raise ValidationError(f"{from_user.full_name} has no open work to move.")
     cases, actions, feedback, gone = _lock(from_user, ids)
+    _require_own_areas(actor, cases, actions, feedback)
     if gone:
         raise WorkChanged(
             f"Some of this work is no longer {from_user.full_name}'s to move ({', '.join(gone)} was completed, "

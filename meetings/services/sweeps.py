@@ -21,9 +21,10 @@ def actions_sweep(*, today: date | None = None) -> int:
     """Remind owners of due actions and escalate overdue ones. Idempotent; catches up after downtime."""
     today = today or timezone.localdate()
     actions = Action.objects.filter(status=ActionStatus.OPEN, due_date__lte=today).select_related(
-        "owner__line_manager__line_manager", "owner_agency__senior_contact", "case"
+        "owner__line_manager__line_manager", "owner_agency__senior_contact", "case", "meeting"
     )
-    everyone = escalation.coordinators()
+    # The last resort is the coordinators of the action's area: its case's (issue 18).
+    coordinators = escalation.AreaCoordinators()
     mine = Section("Your actions due", reverse("my_actions"))
     escalated = Section("Overdue actions escalated to you", reverse("agency_actions"))
     with digest() as reminders:
@@ -33,7 +34,7 @@ def actions_sweep(*, today: date | None = None) -> int:
                 today=today,
                 responsible=action.owner,
                 agency=action.owner_agency,
-                everyone=everyone,
+                everyone=coordinators.for_area(_action_area(action)),
             ):
                 for recipient in step.recipients:
                     ref, link = _case_named_for(recipient, action.case, action.get_absolute_url())
@@ -62,6 +63,12 @@ def actions_sweep(*, today: date | None = None) -> int:
         return reminders.pending("action")
 
 
+def _action_area(action: Action) -> int | None:
+    if action.case_id is not None:
+        return action.case.area_id
+    return action.meeting.area_id if action.meeting_id is not None else None
+
+
 def _case_named_for(recipient: User, case: Case | None, link: str) -> tuple[str, str]:
     """How a reminder names the case: by reference, unless it is restricted and the recipient is not
     named on it (a manager up the escalation line), who learns that work is overdue but not whose."""
@@ -78,7 +85,8 @@ def feedback_sweep(*, today: date | None = None) -> int:
     records = Feedback.objects.filter(sent_at__isnull=True, due_date__lte=today).select_related(
         "meeting__created_by__line_manager__line_manager", "meeting__created_by__agency__senior_contact", "case"
     )
-    everyone = escalation.coordinators()
+    # Feedback is owed by the meeting's area: its coordinators are the last resort (issue 18).
+    coordinators = escalation.AreaCoordinators()
     section = Section("Feedback to professionals")
     with digest() as reminders:
         for record in records.iterator(chunk_size=2000):
@@ -88,7 +96,7 @@ def feedback_sweep(*, today: date | None = None) -> int:
                 today=today,
                 responsible=responsible,
                 agency=responsible.agency,
-                everyone=everyone,
+                everyone=coordinators.for_area(record.meeting.area_id),
             ):
                 for recipient in step.recipients:
                     ref, _ = _case_named_for(recipient, record.case, "")

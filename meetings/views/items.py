@@ -29,6 +29,7 @@ from meetings.forms import (
 from meetings.models import AgendaItem, Decision, Section
 from meetings.views._shared import _audit_children
 from met.access import require_case_role
+from met.areas import all_area_ids, covers_all_areas, in_area
 from met.audit import audit
 from met.views.editing import apply_service_error
 from riskassessment import services as risk_services
@@ -59,6 +60,8 @@ def item_add(request, pk: int):
         .select_related("child")
         .order_by("child__last_name", "child__first_name")
     )
+    if len(all_area_ids()) > 1:
+        cases = cases.filter(area_id=meeting.area_id)  # each area's MEOG discusses its own children (issue 18)
     return render(
         request,
         "meetings/item_add.html",
@@ -126,9 +129,16 @@ ITEM_FORMS = {
 }
 
 
-def _item_forms(item: AgendaItem, bound=None, which: str | None = None):
+# What a host area records about another area's child placed there (issue 18): the discussion and
+# its own decisions; risk, referrals, closing and actions on the case are the responsible area's.
+PLACED_HERE_FORMS = ("discussion", "decision")
+
+
+def _item_forms(item: AgendaItem, bound=None, which: str | None = None, *, case_forms: bool = True):
     forms_ = {}
     for name, form_class in ITEM_FORMS.items():
+        if not case_forms and name not in PLACED_HERE_FORMS:
+            continue
         kwargs = {}
         if name == "confirm":
             if not item.case_id:
@@ -158,15 +168,29 @@ def item_detail(request, pk: int, item_pk: int):
             raise PermissionDenied(services.SIGNED_OFF)
         if which not in ITEM_FORMS:
             return HttpResponse("Unknown form.", status=400)
-    forms_ = _item_forms(item, request.POST, which)
+    # Another area's child placed here (issue 18): the host area's coordinators see what the
+    # placement shows, not the full case page, so the item does not link to it for them, and they
+    # record the discussion and their decisions; the case's own work stays with its area.
+    placed_from = item.case.area if item.case_id and item.case.area_id != meeting.area_id else None
+    own_case = (
+        placed_from is None
+        or covers_all_areas(request.user)
+        or not request.user.sees_all_cases
+        or in_area(request.user, item.case.area_id)
+    )
+    forms_ = _item_forms(item, request.POST, which, case_forms=own_case)
     if which and which not in forms_:
         messages.error(
-            request, "This agenda item is about a place or person, not a child: record a general decision instead."
+            request,
+            "This agenda item is about a place or person, not a child: record a general decision instead."
+            if own_case
+            else f"This child is {placed_from.name}'s: record the discussion and your decisions; {placed_from.name} "
+            "confirms risk, refers, sets actions and closes the case.",
         )
         return render(
             request,
             "meetings/item_detail.html",
-            {"meeting": meeting, "item": item, "forms": forms_, "can_run": True},
+            {"meeting": meeting, "item": item, "forms": forms_, "can_run": True, "case_forms": own_case},
             status=400,
         )
     if which:
@@ -211,6 +235,9 @@ def item_detail(request, pk: int, item_pk: int):
     context = {
         "meeting": meeting,
         "item": item,
+        "placed_from": placed_from,
+        "case_link": own_case,
+        "case_forms": own_case,
         "forms": forms_,
         "decisions": item.decisions.select_related("recorded_by", "withdrawn_by"),
         "suggested_providers": risk_services.suggested_providers(item.case.risk_level) if item.case_id else [],

@@ -45,7 +45,7 @@ def meeting_create(request):
         raise PermissionDenied("Only the MET coordinator and chairs schedule meetings.")
     today = timezone.localdate()
     next_week = today + timezone.timedelta(days=7)
-    form = MeetingForm(request.POST or None, initial={"date": next_week, "starts_at": "10:00"})
+    form = MeetingForm(request.POST or None, initial={"date": next_week, "starts_at": "10:00"}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, request=request, **form.cleaned_data)

@@ -95,7 +95,7 @@ def open_work_index(request):
     if form.is_bound and form.is_valid():
         return redirect("open_work", pk=form.cleaned_data["person"].pk)
     leavers = work_owners_visible_to(request.user).filter(is_active=False)
-    found = open_work.counts(leavers.values("pk"))
+    found = open_work.counts(leavers.values("pk"), viewer=request.user)
     people = [
         (person, found[person.pk])
         for person in User.objects.filter(pk__in=list(found)).select_related("agency").order_by("full_name", "pk")
@@ -106,7 +106,7 @@ def open_work_index(request):
 
 
 def _render_work(request, owner: User, *, form=None, status: int = 200):
-    work = open_work.open_work_of(owner)
+    work = open_work.open_work_of(owner, viewer=request.user)
     _audit_work(request, work)
     form = form or ReassignForm(actor=request.user, from_user=owner)
     return render(request, TEMPLATES + "open_work.html", _context(request, owner, work=work, form=form), status=status)
@@ -159,7 +159,7 @@ def open_work_reassign_all(request, pk: int):
             return _confirm(request, owner, form, to_user, error=" ".join(error.messages), status=409)
         except ValidationError as error:
             return _confirm(request, owner, form, to_user, error=" ".join(error.messages), status=400)
-        remaining = open_work.open_work_of(owner).total
+        remaining = open_work.open_work_of(owner, viewer=request.user).total
         messages.success(
             request,
             f"Reassigned to {to_user.full_name}, who has been told: {moved.summary()}."
@@ -174,7 +174,7 @@ def open_work_reassign_all(request, pk: int):
 
 
 def _confirm(request, owner, form, to_user, *, error: str = "", status: int = 200):
-    work = open_work.open_work_of(owner)
+    work = open_work.open_work_of(owner, viewer=request.user)
     _audit_work(request, work)
     moving, staying = _plan(work, to_user)
     return render(
@@ -211,7 +211,7 @@ def open_work_reassign_item(request, pk: int, kind: str, item_pk: int):
     if kind not in ITEM_SERVICES:
         raise Http404("No such kind of work.")
     argument, service, queryset, related = ITEM_SERVICES[kind]
-    item = queryset([owner.pk]).select_related(*related).filter(pk=item_pk).first()
+    item = queryset([owner.pk], viewer=request.user).select_related(*related).filter(pk=item_pk).first()
     if item is None:
         raise Http404("That is not open work of this person's.")
     form = ReassignForm(request.POST or None, actor=request.user, from_user=owner)
