@@ -1,6 +1,12 @@
 """Who may see and act on reports (DESIGN §7): the coordinator and chairs see them; only a chair
 requests, finalises, re-issues or rebuilds one. They are about the whole MET area, so nobody else does.
 
+Local areas (issue 18): an area's reports are seen by the coordinators and chairs of that area only
+(another area's report is a 404, as any record one may not see). The strategic group's report of every
+area (Report.area empty, an LSCB report with small counts withheld) is seen by the chairs of any area,
+who sit on the strategic group (seed 001), and by a coordinator who covers every area (who sees all
+its cases anyway). Not by a system admin: DESIGN §1 and §3 give that role settings, never reports.
+
 The strategic action plan (issue 17 part 3) is read by the coordinator and chairs, and by the strategic
 group's chair and deputy chair, who are the only ones to change it: add, edit and retire its
 priorities and actions, record its 6-monthly reviews. A system admin names them (as the LSCB
@@ -9,8 +15,10 @@ priority or action that does not exist is a 404 for those who may read the plan.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from met.areas import area_ids, covers_all_areas
 from reporting.models import PlanAction, Priority, Report, StrategicGroup
 
 PLAN_EDITORS = "Only the strategic group's chair and deputy chair change the action plan."
@@ -26,10 +34,25 @@ def require_chair(user, doing: str) -> None:
         raise PermissionDenied(f"Only a chair {doing} reports.")
 
 
+def sees_strategic_reports(user) -> bool:
+    return user.sees_all_cases and (user.is_chair or covers_all_areas(user))
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """The reports the user may see: of their own areas, and the strategic ones if they may."""
+    reports = Report.objects.all()
+    if not user.sees_all_cases:
+        return reports.none()
+    if covers_all_areas(user):
+        return reports
+    own = Q(area_id__in=sorted(area_ids(user)))
+    return reports.filter(own | Q(area__isnull=True) if sees_strategic_reports(user) else own)
+
+
 def get_report_for_user(user, pk: int) -> Report:
     require_oversight(user)
     try:
-        return Report.objects.select_related("built_by", "finalised_by").defer("pdf").get(pk=pk)
+        return reports_visible_to(user).select_related("built_by", "finalised_by", "area").defer("pdf").get(pk=pk)
     except Report.DoesNotExist:
         raise Http404("No such report.") from None
 
@@ -45,6 +68,15 @@ def may_edit_plan(user, group: StrategicGroup | None = None) -> bool:
 
 def may_read_plan(user, group: StrategicGroup | None = None) -> bool:
     return user.is_authenticated and (user.sees_all_cases or may_edit_plan(user, group))
+
+
+def priorities_visible_to(user) -> QuerySet[Priority]:
+    """Issue 18: the plan every area shares, and the priorities of the reader's own areas. The strategic
+    group's chairs keep the whole plan, so they see every area's; so does whoever covers every area."""
+    priorities = Priority.objects.all()
+    if may_edit_plan(user) or covers_all_areas(user):
+        return priorities
+    return priorities.filter(Q(area__isnull=True) | Q(area_id__in=sorted(area_ids(user))))
 
 
 def require_plan_reader(user) -> None:
@@ -66,7 +98,7 @@ def require_group_admin(user) -> None:
 def get_priority_for_user(user, pk: int, *, write: bool = False) -> Priority:
     require_plan_reader(user)
     try:
-        priority = Priority.objects.select_related("lead_agency", "lead_person").get(pk=pk)
+        priority = priorities_visible_to(user).select_related("lead_agency", "lead_person", "area").get(pk=pk)
     except Priority.DoesNotExist:
         raise Http404("No such priority.") from None
     if write and not may_edit_plan(user):
@@ -77,7 +109,9 @@ def get_priority_for_user(user, pk: int, *, write: bool = False) -> Priority:
 def get_plan_action_for_user(user, pk: int, *, write: bool = False) -> PlanAction:
     require_plan_reader(user)
     try:
-        action = PlanAction.objects.select_related("priority", "lead_person", "retired_by").get(pk=pk)
+        action = PlanAction.objects.select_related("priority", "lead_person", "retired_by").get(
+            pk=pk, priority__in=priorities_visible_to(user)
+        )
     except PlanAction.DoesNotExist:
         raise Http404("No such action.") from None
     if write and not may_edit_plan(user):

@@ -2,15 +2,26 @@ from django import forms
 from django.utils import timezone
 
 from met import dates
+from met.areas import all_area_ids, area_ids
 from met.concurrency import VersionedFormMixin
 from met.form_errors import Form, ModelForm
-from met.models import Agency, User
+from met.models import Agency, Area, User
+from reporting.access import sees_strategic_reports
 from reporting.models import PlanAction, Priority, Rag, Report, ReportKind
 from reporting.services import EARLIEST_PERIOD, REISSUE_REASON_MAX
+
+EVERY_AREA = "all"
 
 
 class RequestReportForm(Form):
     kind = forms.ChoiceField(choices=ReportKind.choices, initial=ReportKind.MACE_MONTHLY)
+    # Issue 18: only where there are several areas; then the chair's own areas, and every area (the
+    # strategic group's LSCB report) for a chair.
+    area = forms.ChoiceField(
+        label="Area",
+        required=True,
+        error_messages={"required": "Choose the area.", "invalid_choice": "Choose an area from the list."},
+    )
     month = forms.DateField(
         label="Period starting",
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -18,6 +29,21 @@ class RequestReportForm(Form):
         help_text="The first month of the period.",
         error_messages={"required": "Choose the month the period starts.", "invalid": "Enter a month like 2026-10."},
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None or len(all_area_ids()) < 2:
+            del self.fields["area"]
+            return
+        own = Area.objects.filter(pk__in=area_ids(user), is_active=True).order_by("name")
+        choices = [(str(area.pk), area.name) for area in own]
+        if sees_strategic_reports(user):
+            choices.append((EVERY_AREA, "Every area: the strategic group's LSCB report"))
+        self.fields["area"].choices = [("", "Choose the area"), *choices]
+
+    def clean_area(self):
+        value = self.cleaned_data["area"]
+        return None if value == EVERY_AREA else Area.objects.get(pk=int(value))
 
     def clean(self):
         cleaned = super().clean()
@@ -101,21 +127,35 @@ def _person_field(label: str, help_text: str = "") -> forms.ModelChoiceField:
     return field
 
 
+def _area_field(form) -> None:
+    """A priority of one area's plan or of the shared one (issue 18); with a single area there is no
+    choice to make, and the form is as it was."""
+    if len(all_area_ids()) < 2:
+        del form.fields["area"]
+        return
+    form.fields["area"].queryset = Area.objects.filter(is_active=True)
+    form.fields["area"].empty_label = "Every area (shared)"
+    form.fields["area"].error_messages["invalid_choice"] = "Choose an area from the list."
+
+
 class PriorityForm(VersionedFormMixin, ModelForm):
-    snapshot_fields = ["title", "lead", "lead_agency", "lead_person"]
+    snapshot_fields = ["title", "lead", "lead_agency", "lead_person", "area"]
 
     class Meta:
         model = Priority
-        fields = ["title", "lead", "lead_agency", "lead_person"]
-        labels = {"title": "Priority", "lead": "Lead, as the plan words it"}
+        fields = ["title", "lead", "lead_agency", "lead_person", "area"]
+        labels = {"title": "Priority", "lead": "Lead, as the plan words it", "area": "Area"}
         help_texts = {"lead": "For example “LSCB (MET Group)”."}
         error_messages = {"title": {"required": "Enter the priority."}}
 
     def __init__(self, *args, **kwargs):
+        if len(all_area_ids()) < 2:  # no area to choose (_area_field): its snapshot as before areas
+            self.snapshot_fields = [name for name in self.snapshot_fields if name != "area"]
         super().__init__(*args, **kwargs)
         self.fields["lead_agency"].queryset = Agency.objects.filter(is_active=True)
         self.fields["lead_agency"].error_messages["invalid_choice"] = "Choose the lead agency from the list."
         self.fields["lead_person"] = _person_field("Named lead", "The person who answers for it.")
+        _area_field(self)
         _name_length_errors(self)
 
 

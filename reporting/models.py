@@ -27,6 +27,16 @@ BUILD_TIMEOUT = timedelta(minutes=15)
 
 class Report(models.Model):
     kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    # The local area reported on (issue 18); none for the strategic group's report of every area, an
+    # LSCB report only (the monthly MACE report names cases, for its own area's chair).
+    area = models.ForeignKey(
+        "met.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="Leave empty for the strategic group's report of every area.",
+    )
     period_start = models.DateField()
     period_end = models.DateField(help_text="The last day of the period.")
     status = models.CharField(max_length=20, choices=ReportStatus.choices, default=ReportStatus.BUILDING)
@@ -60,20 +70,40 @@ class Report(models.Model):
     class Meta:
         ordering = ["-period_start", "kind", "-issue"]
         constraints = [
+            # Per area, and once for every area (no area): NULLs not distinct.
             models.UniqueConstraint(
-                fields=["kind", "period_start"],
+                fields=["kind", "period_start", "area"],
                 condition=Q(superseded_at__isnull=True),
+                nulls_distinct=False,
                 name="reporting_one_current_report_per_period",
             ),
-            models.UniqueConstraint(fields=["kind", "period_start", "issue"], name="reporting_one_issue_number"),
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "area", "issue"],
+                nulls_distinct=False,
+                name="reporting_one_issue_number",
+            ),
         ]
 
     def __str__(self) -> str:
         issue = f" (issue {self.issue})" if self.issue > 1 else ""
-        return f"{self.get_kind_display()} {self.period_label}{issue}"
+        return f"{self.get_kind_display()}{self.area_suffix} {self.period_label}{issue}"
 
     def get_absolute_url(self) -> str:
         return reverse("report_detail", args=[self.pk])
+
+    @property
+    def is_strategic(self) -> bool:
+        """The strategic group's report of every area, with a breakdown by area."""
+        return self.area_id is None
+
+    @property
+    def area_suffix(self) -> str:
+        """Which area, said only where there are several: a single-area installation's titles are as before."""
+        from met.areas import all_area_ids
+
+        if self.area_id is not None and len(all_area_ids()) < 2:
+            return ""
+        return " for every area" if self.area_id is None else f" for {self.area.name}"
 
     @property
     def period_label(self) -> str:
@@ -171,6 +201,16 @@ class Priority(Retirable):
 
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=200)
+    # Issue 18: a priority of one local area's plan, or (none) of the plan every area shares.
+    area = models.ForeignKey(
+        "met.Area",
+        verbose_name="area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Leave empty for a priority every area shares.",
+    )
     lead = models.CharField("lead (as the plan words it)", max_length=200, blank=True)
     lead_agency = models.ForeignKey(
         "met.Agency", verbose_name="lead agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

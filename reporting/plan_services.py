@@ -23,7 +23,7 @@ from reporting import plan_review
 from reporting.access import require_group_admin, require_plan_editor
 from reporting.models import PlanAction, PlanChange, PlanChangeKind, PlanReview, Priority, StrategicGroup
 
-PRIORITY_FIELDS = ("title", "lead", "lead_agency", "lead_person")
+PRIORITY_FIELDS = ("title", "lead", "lead_agency", "lead_person", "area")
 ACTION_FIELDS = ("what", "how", "who", "when", "difference", "agencies", "lead_person", "due_date")
 REASON_MAX = 2000
 

@@ -21,6 +21,7 @@ from reporting.access import (
     get_priority_for_user,
     may_edit_plan,
     may_rate_plan,
+    priorities_visible_to,
     require_group_admin,
     require_plan_editor,
     require_plan_reader,
@@ -36,7 +37,7 @@ from reporting.forms import (
     ReviewScheduleForm,
     StrategicGroupForm,
 )
-from reporting.models import PlanAction, PlanReview, Priority, RagUpdate, StrategicGroup
+from reporting.models import PlanAction, PlanReview, RagUpdate, StrategicGroup
 
 
 def _form_page(request, template: str, form, context: dict, *, conflict: bool = False):
@@ -59,9 +60,10 @@ def _after_conflict(form_class, data, *, version: int, error: StaleEditError, **
 def plan(request):
     require_plan_reader(request.user)
     group = StrategicGroup.current()
-    summary = services.plan_summary()
+    visible = priorities_visible_to(request.user)
+    summary = services.plan_summary(visible)
     actions = PlanAction.objects.select_related("lead_person").prefetch_related("agencies")
-    priorities = Priority.objects.select_related("lead_agency", "lead_person").prefetch_related(
+    priorities = visible.select_related("lead_agency", "lead_person", "area").prefetch_related(
         Prefetch("actions", queryset=actions)
     )
     today = timezone.localdate()
@@ -142,8 +144,13 @@ def _plan_row(action: PlanAction, update: RagUpdate | None) -> list:
 @require_safe
 def plan_export(request):
     require_plan_reader(request.user)
-    latest = services.plan_summary()["latest"]
-    actions = PlanAction.objects.select_related("priority", "lead_person").prefetch_related("agencies")
+    visible = priorities_visible_to(request.user)
+    latest = services.plan_summary(visible)["latest"]
+    actions = (
+        PlanAction.objects.filter(priority__in=visible)
+        .select_related("priority", "lead_person")
+        .prefetch_related("agencies")
+    )
     response = csv_response(
         f"met-action-plan-{timezone.localdate():%Y-%m-%d}.csv",
         [

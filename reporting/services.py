@@ -6,18 +6,20 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Concern
+from met.areas import all_area_ids, default_area_id, in_area
 from met.audit import audit
 from met.concurrency import check_version
-from met.models import User
+from met.models import Area, User
 from met.workdays import next_working_day
 from reporting import charts, metrics, tables
-from reporting.access import may_rate_plan, require_chair
-from reporting.models import BUILD_TIMEOUT, PlanAction, Rag, RagUpdate, Report, ReportKind, ReportStatus
+from reporting.access import may_rate_plan, require_chair, sees_strategic_reports
+from reporting.models import BUILD_TIMEOUT, PlanAction, Priority, Rag, RagUpdate, Report, ReportKind, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +53,47 @@ def _require_chair(actor: User | None) -> None:
         require_chair(actor, "builds, annotates and finalises")
 
 
+# report_request's area when none is named: the only one, in a single-area installation.
+THE_ONLY_AREA = object()
+# The strategic group's report of every area (issue 18; seed 001) is an LSCB report, in wider circulation
+# with small counts withheld; the monthly MACE report names cases, for its own area only.
+STRATEGIC_KINDS = (ReportKind.LSCB_QUARTERLY, ReportKind.LSCB_HALF_YEAR)
+# The kinds the schedule also builds for every area, when there are several.
+SCHEDULED_STRATEGIC_KINDS = (ReportKind.LSCB_QUARTERLY,)
+
+
+def _report_area(actor: User | None, kind: str, area) -> Area | None:
+    if area is THE_ONLY_AREA:
+        area_id = default_area_id()
+        if area_id is None:
+            raise ValidationError({"area": "Choose the area the report is for."})
+        return Area.objects.get(pk=area_id)
+    if area is None:
+        if kind not in STRATEGIC_KINDS:
+            raise ValidationError({"area": "A monthly MACE report is for one area: choose it."})
+        if actor is not None and not sees_strategic_reports(actor):
+            raise PermissionDenied("Only a chair builds the report of every area.")
+        return None
+    if actor is not None and not in_area(actor, area.pk):
+        raise PermissionDenied("You build reports of your own areas only.")
+    return area
+
+
 @transaction.atomic
 def report_request(
-    *, actor: User | None, kind: str, start: date, request: HttpRequest | None = None
+    *,
+    actor: User | None,
+    kind: str,
+    start: date,
+    area: Area | object | None = THE_ONLY_AREA,
+    request: HttpRequest | None = None,
 ) -> tuple[Report, bool]:
-    """Create the report row (status building) once per kind and period; True when newly created."""
+    """Create the report row (status building) once per kind, period and area; True when newly created.
+    `area` None: the strategic report of every area (an LSCB kind)."""
     _require_chair(actor)
     if kind not in ReportKind.values:
         raise ValidationError({"kind": "Choose a kind of report."})
+    area = _report_area(actor, kind, area)
     if start < EARLIEST_PERIOD:
         raise ValidationError({"start": f"The period must start in {EARLIEST_PERIOD:%B %Y} or later."})
     start, end = period_for(kind, start)
@@ -67,11 +102,12 @@ def report_request(
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                kind=kind, period_start=start, period_end=end - timedelta(days=1), built_by=actor
+                kind=kind, period_start=start, period_end=end - timedelta(days=1), built_by=actor, area=area
             )
         created = True
     except IntegrityError:
-        report, created = Report.objects.get(kind=kind, period_start=start, superseded_at__isnull=True), False
+        report = Report.objects.get(kind=kind, period_start=start, area=area, superseded_at__isnull=True)
+        created = False
         if report.is_final:
             raise ValidationError(
                 "A finalised report already exists for that period. If it is wrong, re-issue it from its page."
@@ -84,7 +120,7 @@ def report_request(
         action="report.request",
         obj=report,
         request=request,
-        detail={"kind": kind, "start": start.isoformat()},
+        detail={"kind": kind, "start": start.isoformat(), "area": area.pk if area else None},
     )
     return report, created
 
@@ -116,17 +152,45 @@ def report_build(*, report_id: int) -> Report:
     return report
 
 
+def _scope(area_id: int | None) -> list[int] | None:
+    """The areas a report counts, for metrics: None (no filter at all) for the strategic report and for
+    the report of the only area, so that a single-area installation runs the queries it always ran."""
+    if area_id is None or all_area_ids() <= {area_id}:
+        return None
+    return [area_id]
+
+
 def _measures(report: Report) -> dict:
-    data = metrics.compute(report.period_start, report.period_end + timedelta(days=1))
     previous_start = period_for(report.kind, (report.period_start - timedelta(days=1)).replace(day=1))[0]
     if report.kind != ReportKind.MACE_MONTHLY:
         months = {ReportKind.LSCB_QUARTERLY: 3, ReportKind.LSCB_HALF_YEAR: 6}[report.kind]
         previous_start = report.period_start
         for _ in range(months):
             previous_start = (previous_start - timedelta(days=1)).replace(day=1)
-    data["previous"] = {
-        key: value for key, _, value in tables.headline(metrics.compute(*period_for(report.kind, previous_start)))
-    }
+    period, previous = (
+        (report.period_start, report.period_end + timedelta(days=1)),
+        period_for(report.kind, previous_start),
+    )
+    if report.area_id is None and len(all_area_ids()) > 1:
+        return _strategic_measures(period, previous)
+    areas = _scope(report.area_id)
+    data = metrics.compute(*period, areas=areas)
+    data["previous"] = {key: value for key, _, value in tables.headline(metrics.compute(*previous, areas=areas))}
+    return data
+
+
+def _strategic_measures(period: tuple[date, date], previous: tuple[date, date]) -> dict:
+    """Every area's figures, their sum (metrics.combine), and the breakdown by area (issue 18)."""
+    areas = list(Area.objects.order_by("name"))
+    parts = [metrics.compute(*period, areas=[area.pk]) for area in areas]
+    data = metrics.combine(parts, metrics.compute_whole(*period))
+    data["previous"] = {}
+    for area in areas:
+        for key, _, value in tables.headline(metrics.compute(*previous, areas=[area.pk])):
+            data["previous"][key] = data["previous"].get(key, 0) + value
+    data["areas"] = [
+        {"id": area.pk, "name": area.name, "figures": part} for area, part in zip(areas, parts, strict=True)
+    ]
     return data
 
 
@@ -197,13 +261,17 @@ def build_due_reports(*, today: date | None = None) -> list[Report]:
     and on every `run_due_jobs`; building twice never makes two reports (one row per kind and period),
     and a report that exists in any state, a failed build included, is left to the chair."""
     today = today or timezone.localdate()
+    # One report per active area (issue 18), and the strategic group's of every area where there are several.
+    areas: list[Area | None] = list(Area.objects.filter(is_active=True).order_by("name"))
+    strategic = len(areas) > 1
     built = []
     for kind, start in due_periods(today=today):
-        if Report.objects.filter(kind=kind, period_start=start).exists():
-            continue
-        report, created = report_request(actor=None, kind=kind, start=start)
-        if created:  # else another run is building it
-            built.append(report_build(report_id=report.pk))
+        for area in areas + ([None] if strategic and kind in SCHEDULED_STRATEGIC_KINDS else []):
+            if Report.objects.filter(kind=kind, period_start=start, area=area).exists():
+                continue
+            report, created = report_request(actor=None, kind=kind, start=start, area=area)
+            if created:  # else another run is building it
+                built.append(report_build(report_id=report.pk))
     return built
 
 
@@ -266,6 +334,7 @@ def report_reissue(*, actor: User, report: Report, reason: str, request: HttpReq
     Report.objects.filter(pk=old.pk).update(superseded_at=now)
     new = Report.objects.create(
         kind=old.kind,
+        area_id=old.area_id,
         period_start=old.period_start,
         period_end=old.period_end,
         built_by=actor,
@@ -315,9 +384,16 @@ def presentation(report: Report) -> dict:
         "tables": tables.build(data, show=show, lscb=report.is_lscb),
         "trend_chart": charts.trend_chart(trend),
         "risk_chart": charts.risk_chart(start, end),
-        "plan": plan_summary() if report.is_lscb else None,
+        "plan": plan_summary(_plan_of(report)) if report.is_lscb else None,
         "withheld_note": tables.WITHHELD_NOTE if report.is_lscb else "",
     }
+
+
+def _plan_of(report: Report) -> QuerySet[Priority] | None:
+    """The plan an area's LSCB report summarises: the shared priorities and its own area's (issue 18)."""
+    if report.area_id is None:
+        return None
+    return Priority.objects.filter(Q(area__isnull=True) | Q(area_id=report.area_id))
 
 
 def render_html(report: Report, *, draft: bool = False) -> str:
@@ -354,12 +430,16 @@ def report_finalise(*, actor: User, report: Report, request: HttpRequest | None 
 # --- strategic action plan ------------------------------------------------------------------
 
 
-def plan_summary() -> dict:
+def plan_summary(priorities: QuerySet[Priority] | None = None) -> dict:
     """The latest rating of every action, and of those still in the plan counted by colour, for the
     LSCB report and the plan page. A retired action (or one under a retired priority) keeps its
-    ratings but has left the plan, and the count."""
+    ratings but has left the plan, and the count. `priorities`: only theirs (issue 18: an area's
+    report and reader see the shared plan and their own areas')."""
+    updates = RagUpdate.objects.select_related("action__priority").order_by("action_id", "-dated", "-pk")
+    if priorities is not None:
+        updates = updates.filter(action__priority__in=priorities)
     latest = {}
-    for update in RagUpdate.objects.select_related("action__priority").order_by("action_id", "-dated", "-pk"):
+    for update in updates:
         latest.setdefault(update.action_id, update)
     counts = {rag.value: 0 for rag in Rag}
     for update in latest.values():

@@ -89,16 +89,10 @@ def presenter(data: dict, *, lscb: bool) -> Show:
     that would give them away withheld."""
     if not lscb:
         return _plain
-    published: dict[str, int] = {}
-
-    def record(key: str, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            published[key] = value
-        return value
-
-    _build(data, show=record, lscb=True)
-    headline_rows(data, show=record, lscb=True)
+    published = _cells(data)
     hidden, relations = _relations(data, published)
+    if "areas" in data:
+        _area_relations(data, published, hidden, relations)
     decided = withhold(published | hidden, relations, set(published))
 
     def show(key: str, value):
@@ -164,6 +158,125 @@ def _relations(data: dict, published: dict[str, int]) -> tuple[dict[str, int], l
             if key in published and set(months) <= trend_months:
                 relations.append(Relation(key, tuple(f"trend.{m}.{series}" for m in months)))
     return hidden, relations
+
+
+# --- the strategic report's breakdown by area (issue 18) ------------------------------------------------
+#
+# The strategic report (Report.area empty) stores each area's figures under data["areas"], and its own
+# figures are their sum (metrics.combine). Each table of figures has a breakdown table: a row per figure,
+# a column per area and the total, which is the same cell (same key) as in the main table. For the
+# LSCB suppression an area's figure is cell "area<id>:<key>", tied to the total by total = sum of the
+# areas, and to the area's other figures by the same relations as the report's own (so that an area's
+# late interviews cannot be worked out either); withheld cells are chosen over all of them at once.
+
+# Tables with no breakdown: the places of concern are one register for every area, the stuck cases are
+# not in a report of wider circulation, and the trend is month by month (its totals are broken down).
+NOT_BROKEN_DOWN = ("places", "disruption", "trend", "stuck")
+
+
+def area_key(area_id: int, key: str) -> str:
+    return f"area{area_id}:{key}"
+
+
+@dataclass(frozen=True)
+class _Cell:
+    key: str
+    value: object
+
+
+def _cells(data: dict) -> dict[str, int]:
+    """Every figure of the report's tables and headline, by key."""
+    found: dict[str, int] = {}
+
+    def record(key: str, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            found[key] = value
+        return value
+
+    _build(data, show=record, lscb=True)
+    headline_rows(data, show=record, lscb=True)
+    return found
+
+
+def _breakdown_rows(data: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(slug, title, [(key, measure)]) for each table broken down, the measure named as its row (and
+    column, in a table of several) says it."""
+    plain = {k: v for k, v in data.items() if k != "areas"}
+    out = []
+    for table in _build(plain, show=_Cell, lscb=True):
+        if table.slug in NOT_BROKEN_DOWN:
+            continue
+        rows = []
+        numeric = [i for i, cell in enumerate(table.rows[0]) if isinstance(cell, _Cell)] if table.rows else []
+        for row in table.rows:
+            label = " – ".join(str(cell) for cell in row if not isinstance(cell, _Cell))
+            for i, cell in enumerate(row):
+                if isinstance(cell, _Cell):
+                    rows.append((cell.key, f"{label}: {table.headers[i]}" if len(numeric) > 1 else label))
+        if rows:
+            out.append((table.slug, table.title, rows))
+    return out
+
+
+def area_breakdown_tables(data: dict, *, show: Show) -> list[Table]:
+    areas = data["areas"]
+    per_area = [(area["id"], _cells(area["figures"])) for area in areas]
+    totals = _cells({k: v for k, v in data.items() if k != "areas"})
+    headers = [area["name"] for area in areas]
+    tables = [
+        Table(
+            "headline_by_area",
+            "Headline figures by area",
+            ["Measure", *headers, "All areas"],
+            [
+                [
+                    label,
+                    *(show(area_key(a, cell), cells.get(cell, 0)) for a, cells in per_area),
+                    show(cell, totals.get(cell, 0)),
+                ]
+                for cell, label in _headline_cells(data)
+            ],
+        )
+    ]
+    for slug, title, rows in _breakdown_rows(data):
+        tables.append(
+            Table(
+                f"{slug}_by_area",
+                f"{title}: by area",
+                ["Measure", *headers, "All areas"],
+                [
+                    [
+                        label,
+                        *(show(area_key(a, key), cells.get(key, 0)) for a, cells in per_area),
+                        show(key, totals[key]),
+                    ]
+                    for key, label in rows
+                ],
+            )
+        )
+    return tables
+
+
+def _headline_cells(data: dict) -> list[tuple[str, str]]:
+    """The headline's own figures (those no table shows), by key and label."""
+    return [(f"headline.{key}", label) for key, label, _ in headline(data) if key not in HEADLINE_CELLS]
+
+
+def _area_relations(data: dict, published: dict, hidden: dict, relations: list) -> None:
+    """Each area's derivable figures and relations, under its own keys, and each broken-down figure's
+    total as the sum of the areas'."""
+    ids = [area["id"] for area in data["areas"]]
+    for area in data["areas"]:
+        area_hidden, area_relations = _relations(area["figures"], {})
+        hidden.update({area_key(area["id"], k): v for k, v in area_hidden.items()})
+        relations.extend(
+            Relation(area_key(area["id"], r.total), tuple(area_key(area["id"], p) for p in r.parts))
+            for r in area_relations
+        )
+    broken_down = {key.split(":", 1)[1] for key in published if key.startswith("area")}
+    for key in sorted(broken_down):
+        parts = tuple(area_key(a, key) for a in ids)
+        relations.append(Relation(key, parts))
 
 
 def headline_rows(data: dict, *, show: Show = _plain, lscb: bool = False) -> list[dict]:
@@ -317,6 +430,8 @@ def _build(data: dict, *, show: Show, lscb: bool) -> list[Table]:
     if not lscb:
         # Case references stay in the restricted-circulation report only.
         tables.append(stuck_table(data["stuck_cases"]))
+    if "areas" in data:  # the strategic report (issue 18)
+        tables.extend(area_breakdown_tables(data, show=s))
     return tables
 
 

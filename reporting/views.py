@@ -9,17 +9,19 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.models import Case
 from met import cache
+from met.areas import all_area_ids
 from met.audit import audit, audit_list_page
 from met.concurrency import StaleEditError
 from met.csv import csv_response
 from met.views.editing import apply_service_error
 from reporting import dashboard as dashboard_figures
 from reporting import metrics, services, tables
-from reporting.access import get_report_for_user, require_chair, require_oversight
+from reporting.access import get_report_for_user, reports_visible_to, require_chair, require_oversight
 from reporting.forms import CommentaryForm, ReissueForm, RequestReportForm
 from reporting.models import Report, ReportStatus
 
@@ -41,25 +43,35 @@ def _refused(request, report: Report, message: str):
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     require_oversight(request.user)
-    form = RequestReportForm(request.POST or None, initial={"month": services.previous_month(timezone.localdate())[0]})
+    form = RequestReportForm(
+        request.POST or None,
+        user=request.user,
+        initial={"month": services.previous_month(timezone.localdate())[0]},
+    )
     if request.method == "POST":
         require_chair(request.user, "builds")
         if form.is_valid():
+            # The area is asked only where there are several (issue 18); else the only one.
+            area = {"area": form.cleaned_data["area"]} if "area" in form.cleaned_data else {}
             try:
                 report, _ = services.report_request(
                     actor=request.user,
                     kind=form.cleaned_data["kind"],
                     start=form.cleaned_data["month"].replace(day=1),
                     request=request,
+                    **area,
                 )
             except ValidationError as error:
                 apply_service_error(form, error)
             else:
                 _queue_build(report)
                 return redirect(report)
-    reports = Report.objects.defer("pdf", "data").select_related("built_by", "finalised_by")
+    reports = reports_visible_to(request.user).defer("pdf", "data").select_related("built_by", "finalised_by", "area")
     return render(
-        request, "reporting/report_list.html", {"reports": reports, "form": form}, status=400 if form.errors else 200
+        request,
+        "reporting/report_list.html",
+        {"reports": reports, "form": form, "several_areas": len(all_area_ids()) > 1},
+        status=400 if form.errors else 200,
     )
 
 
@@ -179,6 +191,14 @@ def report_retry(request, pk: int):
     return redirect(report)
 
 
+def _file_stem(report: Report) -> str:
+    """kind-YYYY-MM, and which area where there are several (issue 18): "-all-areas" for the strategic report."""
+    stem = f"{report.kind}-{report.period_start:%Y-%m}"
+    if not report.area_suffix:
+        return stem
+    return f"{stem}-all-areas" if report.area_id is None else f"{stem}-{slugify(report.area.short_name)}"
+
+
 @login_required
 @require_safe
 def report_pdf(request, pk: int):
@@ -197,7 +217,7 @@ def report_pdf(request, pk: int):
         detail={"final": report.is_final, "sha256": report.pdf_sha256},
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{report.kind}-{report.period_start:%Y-%m}{'' if report.is_final else '-draft'}.pdf"
+    name = f"{_file_stem(report)}{'' if report.is_final else '-draft'}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -211,7 +231,7 @@ def report_csv(request, pk: int, table: str):
     found = next((t for t in tables.build(report.data, lscb=report.is_lscb) if t.slug == table), None)
     if found is None:
         raise Http404("No such table in this report.")
-    response = csv_response(f"{report.kind}-{report.period_start:%Y-%m}-{table}.csv", found.headers, found.rows)
+    response = csv_response(f"{_file_stem(report)}-{table}.csv", found.headers, found.rows)
     audit(actor=request.user, action="report.download_csv", obj=report, request=request, detail={"table": table})
     return response
 
@@ -224,7 +244,7 @@ def report_csv(request, pk: int, table: str):
 def dashboard(request):
     """This month so far, for coordinators and chairs; each figure links to the list behind it."""
     require_oversight(request.user)
-    context = dashboard_figures.figures(timezone.localdate())
+    context = dashboard_figures.figures(timezone.localdate(), dashboard_figures.scope(request.user))
     # The stuck-case tiles name cases: the page view is audited like every list of children.
     audit_list_page(
         actor=request.user,
@@ -243,7 +263,7 @@ def dashboard_stuck_csv(request):
     """Every stuck case, as of now (the page names the first few)."""
     require_oversight(request.user)
     today = timezone.localdate()
-    stuck = metrics.stuck_cases(services.month_bounds(today)[1])
+    stuck = metrics.stuck_cases(services.month_bounds(today)[1], areas=dashboard_figures.scope(request.user))
     stuck_table = tables.stuck_table(stuck)
     audit_list_page(
         actor=request.user,
