@@ -12,6 +12,8 @@ from cases.services import placements as services
 from met.models import AuditEvent, Notification
 from tests.cases import POLICE, POLICE_ADMIN, SCHOOL, add_episode, text, user
 from tests.cases.test_placements import REASON, case_in, fresh, place
+
+# The two-area world's fixture, shared with the placement tests (imported, so pytest finds it here too).
 from tests.cases.test_placements import areas as areas
 
 WHY = "The family moved to Portsmouth in November"
