@@ -1,6 +1,8 @@
 """Who may see and change which audit round, sampled case and learning action (issue 17).
 
-- Coordinators and chairs (who see every case) see every round. The round's lead and chairs run it:
+- Coordinators and chairs see every round of their own areas (issue 18): one they lead, or whose
+  sample holds a case of their areas (a round started by someone of some areas only is drawn from
+  those, quality/sampling.py); with one area, every round, as before. The round's lead and chairs run it:
   add and remove auditors, moderate, record findings and learning actions, close it. Nobody else, so
   nobody can make themselves an auditor.
 - An auditor sees the round and its sampled cases only while it runs (from its start date to its end
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from cases.access import may_see_restricted
 from met.access import require_case_role
+from met.areas import area_ids, covers_all_areas
 from met.models import Reminder, User
 from quality.models import AuditRound, LearningAction, RoundAuditor, RoundStatus, SampledCase
 
@@ -48,9 +51,12 @@ def active_auditor(user: User, round_: AuditRound, today=None) -> RoundAuditor |
 def rounds_visible_to(user: User) -> QuerySet[AuditRound]:
     if not user.is_active or not user.has_case_role:
         return AuditRound.objects.none()
-    if user.sees_all_cases:
-        return AuditRound.objects.all()
     mine = RoundAuditor.objects.filter(round=OuterRef("pk"), user=user, removed_at__isnull=True)
+    if user.sees_all_cases:
+        if covers_all_areas(user):
+            return AuditRound.objects.all()
+        of_my_areas = SampledCase.objects.filter(round=OuterRef("pk"), case__area__in=sorted(area_ids(user)))
+        return AuditRound.objects.filter(Q(lead=user) | Exists(of_my_areas) | (running() & Exists(mine)))
     return AuditRound.objects.filter(running(), Exists(mine))
 
 
@@ -73,9 +79,20 @@ def get_sampled_for_user(user: User, round_: AuditRound, case_pk: int) -> Sample
         )
     except SampledCase.DoesNotExist:
         raise Http404("That case is not in this round's sample.") from None
-    if not may_see_restricted(user, sampled.case):
+    if not sees_sampled_case(user, sampled.case, auditing=lambda: active_auditor(user, round_)):
         raise Http404("That case is not in this round's sample.")
     return sampled
+
+
+def sees_sampled_case(user: User, case, *, auditing) -> bool:
+    """Whether a sampled case shows to the user: not a restricted one they are not named on, nor, for a
+    coordinator or chair of some areas only, another area's child unless they audit the round
+    (issue 18). `auditing`: the user's place on the round, or a callable giving it (read only if needed)."""
+    if not may_see_restricted(user, case):
+        return False
+    if not user.sees_all_cases or covers_all_areas(user) or case.area_id in area_ids(user):
+        return True
+    return (auditing() if callable(auditing) else auditing) is not None
 
 
 def require_auditor(user: User, round_: AuditRound) -> RoundAuditor:
@@ -88,7 +105,7 @@ def require_auditor(user: User, round_: AuditRound) -> RoundAuditor:
 def learning_actions_visible_to(user: User) -> QuerySet[LearningAction]:
     if not user.is_active or not user.has_case_role:
         return LearningAction.objects.none()
-    if user.sees_all_cases:
+    if user.sees_all_cases and covers_all_areas(user):
         return LearningAction.objects.all()
     # The managers and senior contacts an overdue action was escalated to follow its link to it.
     told = Reminder.objects.filter(kind="learning_action", recipient=user).values("object_id")

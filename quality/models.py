@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from meetings.escalation import overdue_cutoff
-from met.models import Agency
+from met.models import Agency, Area
 
 
 class Grade(models.TextChoices):
@@ -129,7 +129,10 @@ class AuditRound(models.Model):
             "closed_to": "closed on or before",
             "references": "only",
         }
-        return [f"{labels.get(k, k)}: {', '.join(v) if isinstance(v, list) else v}" for k, v in self.criteria.items()]
+        criteria = dict(self.criteria)
+        if criteria.get("areas"):  # kept as ids (issue 18), shown by name
+            criteria["areas"] = list(Area.objects.filter(pk__in=criteria["areas"]).values_list("name", flat=True))
+        return [f"{labels.get(k, k)}: {', '.join(v) if isinstance(v, list) else v}" for k, v in criteria.items()]
 
     def is_running(self, today) -> bool:
         return self.status == RoundStatus.OPEN and self.starts_on <= today <= self.ends_on

@@ -2,6 +2,8 @@
 
 The criteria pick the candidates (category, risk level, status, closed within a period, named
 references); restricted cases are never drawn, since auditors from other agencies may not see them.
+A round started by a coordinator or chair of some areas only draws from their areas' cases (issue
+18): the areas are kept in the criteria ("areas", ids), so that a redraw draws from the same.
 The candidates' ids are sorted and `random.Random(seed).sample` draws from them: the same seed over the
 same cases always gives the same sample, in the same order. The round stores the seed, the criteria and
 the ids drawn, so anyone can draw it again and check (`redraw`).
@@ -15,7 +17,7 @@ from django.db.models import QuerySet
 
 from cases.models import Case, CaseStatus, case_id_from_reference
 
-CRITERIA = ("category", "risk_level", "status", "closed_from", "closed_to", "references")
+CRITERIA = ("category", "risk_level", "status", "closed_from", "closed_to", "references", "areas")
 MAX_SAMPLE = 50
 
 
@@ -36,6 +38,8 @@ def candidates(criteria: dict) -> QuerySet[Case]:
         cases = cases.filter(status=CaseStatus.CLOSED, closed_at__date__gte=date.fromisoformat(criteria["closed_from"]))
     if criteria.get("closed_to"):
         cases = cases.filter(status=CaseStatus.CLOSED, closed_at__date__lte=date.fromisoformat(criteria["closed_to"]))
+    if criteria.get("areas"):
+        cases = cases.filter(area__in=criteria["areas"])
     if criteria.get("references"):
         ids = [case_id_from_reference(ref) for ref in criteria["references"]]
         cases = cases.filter(pk__in=ids)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services.permissions import sync_user_permissions
 from meetings import escalation
+from met.areas import area_ids, covers_all_areas
 from met.audit import audit
 from met.models import Agency, User
 from met.notifications import notify
@@ -65,6 +66,11 @@ def round_start(
 ) -> AuditRound:
     """Start a round led by the actor, and draw and record its sample."""
     criteria = {k: v for k, v in (criteria or {}).items() if k in sampling.CRITERIA and v not in (None, "", [])}
+    # A coordinator or chair of some areas audits their own areas' cases (issue 18); with one area,
+    # or for someone covering them all, nothing is added and the sample is drawn as before.
+    criteria.pop("areas", None)
+    if not covers_all_areas(actor):
+        criteria["areas"] = sorted(area_ids(actor))
     if not title.strip():
         _fail("title", "Enter the round's title.")
     if not theme.strip():
@@ -395,6 +401,16 @@ def learning_action_complete(
     return action
 
 
+def _round_areas(round_ids) -> dict[int, int]:
+    """For each round whose sample is of one area only, that area."""
+    found: dict[int, set[int]] = {}
+    for round_id, area_id in (
+        SampledCase.objects.filter(round_id__in=round_ids).values_list("round_id", "case__area_id").distinct()
+    ):
+        found.setdefault(round_id, set()).add(area_id)
+    return {round_id: next(iter(areas)) for round_id, areas in found.items() if len(areas) == 1}
+
+
 def learning_actions_sweep(*, today: date | None = None) -> int:
     """Remind owners of learning actions due, and escalate overdue ones up the owner's management line,
     exactly as MEOG actions are (meetings/escalation.py). Each step is recorded once per action and person."""
@@ -402,7 +418,10 @@ def learning_actions_sweep(*, today: date | None = None) -> int:
     actions = LearningAction.objects.filter(status=LearningActionStatus.OPEN, due_date__lte=today).select_related(
         "owner__line_manager__line_manager", "owner_agency__senior_contact", "finding__round"
     )
-    everyone = escalation.coordinators()
+    # The last resort is the coordinators of the round's area: the one area its sample was drawn from
+    # (issue 18), or every coordinator for a round across areas.
+    coordinators = escalation.AreaCoordinators()
+    areas_of = _round_areas(actions.values("finding__round_id"))
     mine = Section("Your learning actions from case audits", reverse("audit_round_list"))
     escalated = Section("Overdue learning actions escalated to you", reverse("audit_round_list"))
     with digest() as reminders:
@@ -413,7 +432,7 @@ def learning_actions_sweep(*, today: date | None = None) -> int:
                 today=today,
                 responsible=action.owner,
                 agency=action.owner_agency,
-                everyone=everyone,
+                everyone=coordinators.for_area(areas_of.get(action.finding.round_id)),
             ):
                 for recipient in step.recipients:
                     if step.key == escalation.REMINDER:

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases.access import may_see_restricted
 from met.access import require_case_role
 from met.audit import audit, client_ip, insert_events
 from met.views.editing import apply_service_error
@@ -129,12 +128,14 @@ def round_new(request):
 @require_safe
 def round_detail(request, pk: int):
     round_ = access.get_round_for_user(request.user, pk)
-    sample = [s for s in selectors.round_sample(round_) if may_see_restricted(request.user, s.case)]
+    mine = access.active_auditor(request.user, round_)
+    sample = [
+        s for s in selectors.round_sample(round_) if access.sees_sampled_case(request.user, s.case, auditing=mine)
+    ]
     _audit_read(request, sample, round_, "audit_round")
     auditing = services.auditing_agencies(round_)
     for s in sample:
         s.waiting = moderation.waiting_for(s, auditing=auditing) if not s.moderated_at else []
-    mine = access.active_auditor(request.user, round_)
     return render(
         request,
         "quality/round_detail.html",
