@@ -52,7 +52,7 @@ from meetings.models import (
 )
 from met import demo
 from met import services as met_services
-from met.models import Agency, Reminder, Role, User
+from met.models import Agency, AgencyKind, Area, Reminder, Role, User
 from met.workdays import add_working_days
 from riskassessment.models import Assessment, AssessmentStatus, ReviewInterval, RiskHistory, ScoreBand, ToolVersion
 from riskassessment.services import direction
@@ -245,6 +245,7 @@ class Filler:
         demo.seed_accounts()
         self.coordinator = User.objects.get(email="coordinator@example.org")
         self.chair = User.objects.get(email="chair@example.org")
+        self.areas = self._two_areas()
         self.agencies = list(Agency.objects.order_by("pk"))
         self.practitioners: dict[int, list[User]] = {}
         for agency in self.agencies:
@@ -264,6 +265,31 @@ class Filler:
         self.involvement_rate = {
             agency.pk: 0.20 + 0.10 * (n / max(1, len(self.agencies) - 1)) for n, agency in enumerate(self.agencies)
         }
+
+    def _two_areas(self) -> tuple[Area, Area]:
+        """Two areas of half the children each (issue 18): the demo coordinator's council works in the
+        first, a second council with its own coordinator in the second, every other agency in both (one
+        police force, one health trust). The coordinator measured sees their own area's 50,000."""
+        areas = list(Area.objects.order_by("pk")[:2])
+        if len(areas) < 2:
+            areas.append(Area.objects.create(name="Bench East", short_name="East"))
+        first, second = areas
+        home = self.coordinator.agency
+        home.areas.set([first])
+        for agency in Agency.objects.exclude(pk=home.pk).exclude(kind=AgencyKind.CSC):
+            agency.areas.add(first, second)
+        if not Agency.objects.filter(kind="csc", areas=second).exists():
+            council = met_services.agency_create(
+                actor=None, name="Bench East Children's Services", short_name="East CSC", kind="csc", areas=[second]
+            )
+            User.objects.create_user(
+                email="coordinator.east@bench.example.org",
+                full_name="East Coordinator",
+                agency=council,
+                is_coordinator=True,
+                is_practitioner=True,
+            )
+        return first, second
 
     def _user(self, email: str, agency: Agency, manager: User | None, title: str) -> User:
         existing = User.objects.filter(email=email).first()
@@ -466,6 +492,7 @@ class Filler:
         cases = Case.objects.bulk_create(
             Case(
                 child=kid,
+                area_id=self.areas[n % 2].pk,
                 status=p.status,
                 lead_agency_id=p.lead_agency,
                 lead_professional_id=p.lead,
@@ -478,7 +505,7 @@ class Filler:
                 created_at=p.created_at,
                 created_by=self.coordinator,
             )
-            for kid, p in zip(kids, plans, strict=True)
+            for n, (kid, p) in enumerate(zip(kids, plans, strict=True), start=offset)
         )
         Case.categories.through.objects.bulk_create(
             Case.categories.through(case_id=c.pk, category_id=cat)
@@ -712,8 +739,11 @@ class Filler:
             self.chair,
             *User.objects.filter(email__in=["practitioner.police@example.org", "practitioner.health@example.org"]),
         ]
+        # Each area's MEOG in turn, the next one (the one measured) the first area's.
+        area_of = {day: self.areas[(len(dates) - 1 - k) % 2] for k, day in enumerate(dates)}
         meetings = Meeting.objects.bulk_create(
             Meeting(
+                area=area_of[day],
                 date=day,
                 chair=self.chair,
                 location="Civic Offices, Committee Room 2",
@@ -766,7 +796,8 @@ class Filler:
                         else (now - timedelta(hours=1) if user in (self.coordinator, self.chair) else None),
                     )
                 )
-            chosen = rng.sample(open_pairs, min(len(open_pairs), AGENDA_ITEMS - 2))
+            local = [pair for pair in open_pairs if pair[0].area_id == meeting.area_id]
+            chosen = rng.sample(local, min(len(local), AGENDA_ITEMS - 2))
             for order, (c, _) in enumerate(chosen):
                 section = rng.choice(sections)
                 items.append(

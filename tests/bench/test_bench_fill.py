@@ -115,9 +115,28 @@ def test_it_records_the_earlier_escalations_of_long_overdue_actions_only(db):
     assert tasks.due_now()["expected_reminders"] > 0
 
 
-def test_it_puts_a_full_agenda_on_the_next_meeting(region):
+def test_it_puts_a_full_agenda_of_its_own_areas_cases_on_the_next_meeting(region):
+    from bench.fill import AGENDA_ITEMS
+
     upcoming = Meeting.objects.order_by("-date").first()
-    assert AgendaItem.objects.filter(meeting=upcoming).count() >= 20
+    items = AgendaItem.objects.filter(meeting=upcoming)
+    local_open = Case.objects.filter(area=upcoming.area, status=CaseStatus.OPEN).count()
+
+    assert items.count() == min(local_open, AGENDA_ITEMS - 2) + 2  # and a place and a person of concern
+    assert set(items.filter(case__isnull=False).values_list("case__area", flat=True)) == {upcoming.area_id}
+
+
+def test_it_splits_the_children_between_two_areas_and_the_coordinator_sees_one(region):
+    from cases.access import cases_visible_to
+    from met.models import Area, User
+
+    first, second = Area.objects.order_by("pk")[:2]
+    coordinator = User.objects.get(email="coordinator@example.org")
+
+    assert abs(Case.objects.filter(area=first).count() - Case.objects.filter(area=second).count()) <= 1
+    assert Meeting.objects.order_by("-date").first().area == first
+    assert set(cases_visible_to(coordinator).values_list("area", flat=True)) == {first.pk}
+    assert Agency.objects.get(short_name="Police").areas.count() == 2
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="bench/run.py moves dates with PostgreSQL's SQL")
