@@ -22,7 +22,7 @@ from meetings.models import (
 from meetings.services._shared import MEETING_DATES, _audit, _require_coordination, _require_open
 from meetings.services.feedback import feedback_create_for_meeting
 from met import dates
-from met.areas import area_ids, in_area
+from met.areas import area_ids, covers_all_areas, in_area
 from met.models import Area, User
 
 
@@ -111,7 +111,7 @@ def statement_accept(*, actor: User, meeting: Meeting, request: HttpRequest | No
     attendance list is put on it (as invited), so the record shows who saw the agenda."""
     attendance = Attendance.objects.select_for_update().filter(meeting=meeting, user=actor).first()
     if attendance is None:
-        if not actor.sees_all_cases:
+        if not actor.sees_all_cases or not (covers_all_areas(actor) or in_area(actor, meeting.area_id)):
             raise PermissionDenied("You are not on this meeting's attendance list. Ask the coordinator to add you.")
         attendance = Attendance.objects.create(meeting=meeting, user=actor, agency=actor.agency)
     if attendance.accepted_statement_at is None:

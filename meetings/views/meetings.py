@@ -25,6 +25,7 @@ from meetings.forms import (
 from meetings.models import AttendanceScope, ItemInvitation
 from meetings.views._shared import _audit_children
 from met.access import require_case_role
+from met.areas import all_area_ids, area_ids
 from met.views.editing import apply_service_error
 
 
@@ -32,10 +33,12 @@ from met.views.editing import apply_service_error
 @require_safe
 def meeting_list(request):
     require_case_role(request.user)
-    meetings = meetings_visible_to(request.user).select_related("chair").order_by("-date", "-starts_at")
+    meetings = meetings_visible_to(request.user).select_related("chair", "area").order_by("-date", "-starts_at")
     today = timezone.localdate()
     page = Paginator(meetings, 25).get_page(request.GET.get("page"))
-    return render(request, "meetings/meeting_list.html", {"page": page, "today": today})
+    # Someone whose meetings are of several areas (issue 18) sees which area each is for.
+    show_area = len(all_area_ids()) > 1 and (not request.user.sees_all_cases or len(area_ids(request.user)) > 1)
+    return render(request, "meetings/meeting_list.html", {"page": page, "today": today, "show_area": show_area})
 
 
 @login_required

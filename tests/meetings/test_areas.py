@@ -133,6 +133,8 @@ def test_it_refuses_another_areas_meeting_in_the_services_too(world):
         services.agenda_rebuild(actor=world["soton_chair"], meeting=world["pompey_meeting"])
     with pytest.raises(PermissionDenied):
         services.quorum_exception_record(actor=world["soton_chair"], meeting=world["pompey_meeting"], reason="x")
+    with pytest.raises(PermissionDenied):
+        services.statement_accept(actor=world["soton_coordinator"], meeting=world["pompey_meeting"])
     assert AgendaItem.objects.get(pk=item.pk).discussion == ""
 
 
@@ -345,6 +347,10 @@ def test_it_schedules_a_meeting_only_in_an_area_of_the_users_own(world, login):
     assert made.area == pompey
     assert made in meetings_visible_to(world["pompey_coordinator"])
     assert made not in meetings_visible_to(world["soton_coordinator"])
+    # Their list names each meeting's area; one area's coordinator's list has no need to.
+    listing = client.get(reverse("meeting_list")).content.decode()
+    assert ">Area</th>" in listing and '<td class="govuk-table__cell">Portsmouth</td>' in listing
+    assert ">Area</th>" not in login(world["soton_coordinator"]).get(reverse("meeting_list")).content.decode()
     refused = client.post(
         reverse("meeting_create"),
         {"area": "999999", "date": day.strftime("%d/%m/%Y"), "starts_at": "12:00", "chair": police_chair.pk},
