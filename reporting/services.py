@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Concern
+from met import cache
 from met.areas import all_area_ids, default_area_id, in_area
 from met.audit import audit
 from met.concurrency import check_version
@@ -362,11 +363,25 @@ def replaced_issue(report: Report) -> Report | None:
     return Report.objects.defer("pdf", "data").select_related("finalised_by").filter(superseded_by=report).first()
 
 
+def presenter(report: Report) -> tables.Show:
+    """The report's figures as shown (tables.presenter). What an LSCB report withholds is worked out once
+    per build and kept: it takes a second for the strategic report's breakdown by area, and the page,
+    each CSV and the PDF all show the same figures."""
+    if not report.is_lscb:
+        return tables.presenter(report.data, lscb=False)
+    key = f"report-withheld:{report.pk}:{report.built_at.timestamp() if report.built_at else 0}"
+    decided = cache.get(key)
+    if decided is None:
+        decided = tables.withheld(report.data)
+        cache.set(key, decided, 3600)
+    return tables.presenter(report.data, lscb=True, decided=decided)
+
+
 def presentation(report: Report) -> dict:
     """What the page and the PDF show of a built report: the headline, the tables and the charts, with
     the LSCB report's small counts (and the figures that would give them away) withheld everywhere."""
     data = report.data
-    show = tables.presenter(data, lscb=report.is_lscb)
+    show = presenter(report)
 
     def charted(key: str, value):
         # A withheld figure is left out of the chart too, or its point or bar would give it away.

@@ -84,22 +84,28 @@ def _plain(key: str, value):
     return value
 
 
-def presenter(data: dict, *, lscb: bool) -> Show:
+def presenter(data: dict, *, lscb: bool, decided: dict[str, str] | None = None) -> Show:
     """How each figure is shown: as it is, or for the LSCB report with small counts and the figures
-    that would give them away withheld."""
+    that would give them away withheld (`decided`: what withheld() found for these figures, if known)."""
     if not lscb:
         return _plain
-    published = _cells(data)
-    hidden, relations = _relations(data, published)
-    if "areas" in data:
-        _area_relations(data, published, hidden, relations)
-    decided = withhold(published | hidden, relations, set(published))
+    if decided is None:
+        decided = withheld(data)
 
     def show(key: str, value):
         mark = decided.get(key)
         return SUPPRESSED if mark == PRIMARY else WITHHELD if mark == SECONDARY else value
 
     return show
+
+
+def withheld(data: dict) -> dict[str, str]:
+    """The figures an LSCB report withholds, each marked primary or secondary."""
+    published = _cells(data)
+    hidden, relations = _relations(data, published)
+    if "areas" in data:
+        _area_relations(data, published, hidden, relations)
+    return withhold(published | hidden, relations, set(published))
 
 
 def _months(year: int, month: int, count: int) -> list[str]:

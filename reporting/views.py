@@ -228,7 +228,8 @@ def report_csv(request, pk: int, table: str):
     report = get_report_for_user(request.user, pk)
     if report.status not in BUILT:
         raise Http404("The report has not been built.")
-    found = next((t for t in tables.build(report.data, lscb=report.is_lscb) if t.slug == table), None)
+    shown = tables.build(report.data, lscb=report.is_lscb, show=services.presenter(report))
+    found = next((t for t in shown if t.slug == table), None)
     if found is None:
         raise Http404("No such table in this report.")
     response = csv_response(f"{_file_stem(report)}-{table}.csv", found.headers, found.rows)
