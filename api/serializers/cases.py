@@ -292,8 +292,14 @@ class ConcernCreateSerializer(serializers.Serializer):
     category = fields.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
     observed_at = fields.DateTimeField(help_text="When it happened: your best estimate if you are not sure.")
     description = serializers.CharField(max_length=10000, help_text="What you saw or were told. Facts first.")
+    area = fields.IdField(
+        required=False,
+        help_text="With new_child, for someone who acts in several areas: the id of the area responsible for the child.",
+    )
 
     def validate(self, data):
+        if "area" in data and "new_child" not in data:
+            raise serializers.ValidationError({"area": "Give an area only with “new_child”: a case has its own."})
         if ("case" in data) == ("new_child" in data):
             raise serializers.ValidationError(
                 "Say who the concern is about: give either “case” (an existing case) or “new_child”, not both."

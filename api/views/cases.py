@@ -26,7 +26,8 @@ from cases.duplicates import possible_duplicates
 from cases.forms import CHILD_FIELDS
 from cases.merge import surviving_record
 from cases.models import Case, Child, Concern, MissingEpisode
-from met.areas import covers_all_areas
+from met.areas import area_ids, covers_all_areas
+from met.models import Area
 from met.concurrency import StaleEditError
 
 IF_MATCH = OpenApiParameter(
@@ -266,8 +267,19 @@ class ConcernViewSet(ApiViewSet):
             )
         # A match the user may not see is never shown to them; the coordinator checks it at triage.
         hidden = next((m for m in matches if m.pk not in visible), None)
+        area = None
+        if "area" in data:
+            # Only an area the person acts in: another area's id is refused like one that does not exist.
+            area = Area.objects.filter(pk=data["area"], pk__in=sorted(area_ids(request.user))).first()
+            if area is None:
+                raise ValidationError({"area": "No such area among the areas you act in."})
         return services.concern_log(
-            actor=request.user, new_child=child_data, possible_duplicate_of=hidden, request=request, **concern_fields
+            actor=request.user,
+            new_child=child_data,
+            possible_duplicate_of=hidden,
+            area=area,
+            request=request,
+            **concern_fields,
         )
 
 
