@@ -27,8 +27,8 @@ from cases.forms import CHILD_FIELDS
 from cases.merge import surviving_record
 from cases.models import Case, Child, Concern, MissingEpisode
 from met.areas import area_ids, covers_all_areas
-from met.models import Area
 from met.concurrency import StaleEditError
+from met.models import Area
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
