@@ -19,7 +19,8 @@ from meetings.models import (
     PlaceLink,
     PlaceOfConcern,
 )
-from met.models import User
+from met.areas import area_ids
+from met.models import Area, User
 
 
 @transaction.atomic
@@ -30,10 +31,12 @@ def seed_meetings(world: dict | None = None) -> int:
     users = {u.email: u for u in User.objects.select_related("agency")}
     coordinator, chair = users["coordinator@example.org"], users["chair@example.org"]
     police, health = users["practitioner.police@example.org"], users["practitioner.health@example.org"]
+    # The demo coordinator's area's MEOG (issue 18: with two areas, each runs its own).
+    area = Area.objects.filter(pk__in=area_ids(coordinator)).order_by("pk").first()
 
     # Last fortnight's meeting: quorate, actions agreed, minutes signed off.
     last = Meeting.objects.create(
-        date=today - timedelta(days=14), chair=chair, location="Civic Centre, room 2", created_by=coordinator
+        area=area, date=today - timedelta(days=14), chair=chair, location="Civic Centre, room 2", created_by=coordinator
     )
     for person in (coordinator, chair, police, health):
         Attendance.objects.create(
@@ -44,7 +47,7 @@ def seed_meetings(world: dict | None = None) -> int:
             accepted_statement_at=timezone.now() - timedelta(days=14),
         )
     cases = list(
-        Case.objects.filter(status=CaseStatus.OPEN, agencies_involved=police.agency)
+        Case.objects.filter(status=CaseStatus.OPEN, agencies_involved=police.agency, area=area)
         .filter(agencies_involved=health.agency)
         .order_by("pk")[:4]
     )
@@ -102,6 +105,7 @@ def seed_meetings(world: dict | None = None) -> int:
         date=today + timedelta(days=(3 - today.weekday()) % 7 or 7),
         starts_at="10:00",
         chair=chair,
+        area=area,
         location="Civic Centre, room 2",
     )
     # The school's safeguarding lead joins at 10:30 for one child's item only; a housing officer
