@@ -262,3 +262,38 @@ def test_it_keeps_a_single_area_installation_as_it_was(db):
     assert not [r for r in built if r.area_id is None]
     assert Report.objects.filter(kind=ReportKind.LSCB_QUARTERLY, period_start=OCT).count() == 1
     assert "areas" not in services.report_build(report_id=report.pk).data  # no breakdown
+
+
+def test_it_offers_a_chair_their_own_areas_and_every_area_when_building(october, login):
+    soton_chair = login(october["soton_chair"])
+    choices = dict(soton_chair.get(reverse("report_list")).context["form"].fields["area"].choices)
+    assert "Southampton" in choices.values() and "Portsmouth" not in choices.values() and "all" in choices
+    response = soton_chair.post(reverse("report_list"), {"kind": "lscb_quarterly", "month": "2026-10", "area": "all"})
+    assert response.status_code == 302
+    assert Report.objects.get(kind=ReportKind.LSCB_QUARTERLY).area is None
+    refused = soton_chair.post(
+        reverse("report_list"), {"kind": "mace_monthly", "month": "2026-10", "area": str(october["pompey"].pk)}
+    )
+    assert refused.status_code == 400 and not Report.objects.filter(kind=ReportKind.MACE_MONTHLY).exists()
+
+
+def test_it_lists_reports_in_the_same_number_of_queries_however_many(october, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(october["soton_coordinator"])
+    build(ReportKind.MACE_MONTHLY, october["soton"], october["soton_chair"])
+    client.get(reverse("report_list"))  # the person's areas, kept
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("report_list"))
+    for month in (7, 8, 9):
+        services.report_request(
+            actor=october["soton_chair"],
+            kind=ReportKind.MACE_MONTHLY,
+            start=date(2026, month, 1),
+            area=october["soton"],
+        )
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(reverse("report_list"))
+    assert len(response.context["reports"]) == 4
+    assert len(four) == len(one)
