@@ -372,3 +372,25 @@ def test_it_keeps_a_single_area_installation_as_it_was(db, login):
     assert list(meetings_visible_to(chair)) == [meeting]
     page = login(coordinator).get(reverse("meeting_list"))
     assert page.context["page"].paginator.count == 1
+
+
+def test_it_shows_and_moves_only_the_coordinators_areas_open_work(world, login):
+    officer = world["officer"]
+    soton_action = _action(world["soton_case"], officer, world["soton_meeting"])
+    pompey_action = _action(world["pompey_case"], officer, world["pompey_meeting"])
+    client = login(world["soton_coordinator"])
+    page = client.get(reverse("open_work", args=[officer.pk]))
+    assert page.status_code == 200
+    assert [a.pk for a in page.context["work"].actions] == [soton_action.pk]
+    assert world["pompey_case"].reference not in page.content.decode()
+    url = reverse("open_work_reassign_item", args=[officer.pk, "action", pompey_action.pk])
+    assert client.get(url).status_code == 404
+    other = UserFactory(agency=world["police"], roles=("practitioner",))
+    with pytest.raises(PermissionDenied):
+        services.action_reassign(
+            actor=world["soton_coordinator"], from_user=officer, to_user=other, action=pompey_action
+        )
+    assert Action.objects.get(pk=pompey_action.pk).owner == officer
+    # Portsmouth's coordinator sees and moves Portsmouth's.
+    page = login(world["pompey_coordinator"]).get(reverse("open_work", args=[officer.pk]))
+    assert [a.pk for a in page.context["work"].actions] == [pompey_action.pk]
