@@ -66,6 +66,8 @@ class CasesConfig(AppConfig):
         registry.register_demo_builder("turning_18", demo.seed_turning_18, order=27)
         # Merging duplicate children (issue 16, part 5): a second record of one demo child, waiting to be merged.
         registry.register_demo_builder("duplicate_record", demo.seed_duplicate_record, order=28)
+        # Last of all: the demo's area becomes Southampton, and Portsmouth is added (issue 18, part 6).
+        registry.register_demo_builder("second_area", demo.seed_second_area, order=90)
 
         # What the case page asks with the case itself (extensions.with_case_facts): usually none.
         from cases.models import CaseDocument, CaseNote, NrmReferral, SafetyPlan, TransitionPlan

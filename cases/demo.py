@@ -3,11 +3,13 @@
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseStatus, Category, Child, ClosureReason, Concern, EpisodeKind, Gender, RiskLevel
+from met.demo import SECOND_AREA_ACCOUNTS
 from met.models import Agency, User
 
 FIRST_NAMES = {
@@ -377,3 +379,108 @@ def seed_duplicate_record(world: dict) -> int:
         note=f"The same child as case {first.reference}: the two records are to be merged.",
     )
     return 1
+
+
+# --- a second area (issue 18, part 6) ------------------------------------------------------------
+
+PLACEMENT_REASON = "Placed with a foster carer in Southampton after repeated missing episodes from home."
+
+
+def seed_second_area(world: dict) -> int:
+    """Runs after every other builder, which made the demo in the one area: the area becomes
+    Southampton, and Portsmouth gets its own council, coordinator and chair, with three children of its
+    own. The police, health and the charities work across both. One Portsmouth child is placed in
+    Southampton (so appears in Southampton's "placed here" list and agenda) and goes missing there,
+    which tells Portsmouth's coordinator."""
+    from cases.services.placements import placement_start
+    from met import services as met_services
+    from met.models import Area
+
+    if Area.objects.filter(name="Portsmouth").exists():
+        return 0
+    southampton = Area.objects.order_by("pk").first()
+    southampton.name, southampton.short_name = "Southampton", "Soton"
+    southampton.save(update_fields=["name", "short_name"])
+    portsmouth = Area.objects.create(name="Portsmouth", short_name="Pompey")
+    agencies = {a.short_name: a for a in Agency.objects.all()}
+    for agency in agencies.values():
+        if agency.kind != "csc":
+            agency.areas.add(portsmouth)  # one police force, one health trust, charities across both
+    council = met_services.agency_create(
+        actor=None,
+        name="Portsmouth Children's Services",
+        short_name="Pompey CSC",
+        kind="csc",
+        areas=[portsmouth],
+    )
+    people = {}
+    for email, (full_name, title, roles) in SECOND_AREA_ACCOUNTS.items():
+        people[email] = met_services.user_create(
+            actor=None,
+            email=email,
+            full_name=full_name,
+            agency=council,
+            roles={r.value for r in roles},
+            job_title=title,
+            password=settings.MET_DEMO_PASSWORD,
+        )
+    coordinator = people["coordinator.portsmouth@example.org"]
+    police = User.objects.get(email="practitioner.police@example.org")
+    today = timezone.localdate()
+    rng = random.Random(1832)  # noqa: S311 - the same demo on every machine, not security
+    categories = list(Category.objects.all())
+    made = []
+    for n, (first, last) in enumerate(
+        (("Marlo", "Demo-Quayside"), ("Tegan", "Demo-Dockyard"), ("Ashby", "Demo-Hilsea"))
+    ):
+        concern = services.concern_log(
+            actor=coordinator,
+            new_child={
+                "first_name": first,
+                "last_name": last,
+                "date_of_birth": today - timedelta(days=rng.randint(13 * 365, 16 * 365)),
+                "gender": Gender.NOT_KNOWN,
+                "ethnicity": "not_known",
+                "address_district": "Portsea district",
+                "placed_out_of_area": n == 0,
+            },
+            category=categories[n % len(categories)],
+            observed_at=_aware(today - timedelta(days=20 + n), 19),
+            description=DESCRIPTIONS[n % len(DESCRIPTIONS)],
+        )
+        services.case_open(
+            actor=coordinator,
+            case=concern.case,
+            lead_agency=council,
+            lead_professional=None,
+            agencies_involved={council, agencies["Police"]},
+            categories=[categories[n % len(categories)]],
+        )
+        made.append(concern.case)
+    placed = made[0]
+    placement_start(
+        actor=coordinator,
+        case=placed,
+        host_area=southampton,
+        reason=PLACEMENT_REASON,
+        placed_on=today - timedelta(days=30),
+        address_note="Independent fostering agency",
+    )
+    # Missing in Southampton: Portsmouth's coordinator is told (cases/placements.py).
+    went = _aware(today - timedelta(days=3), 22)
+    services.missing_episode_record(
+        actor=police,
+        case=placed,
+        kind=EpisodeKind.MISSING,
+        went_missing_at=went,
+        returned_at=went + timedelta(hours=14),
+        reported_to_police=True,
+        police_reference="DEMO-PORTS-1",
+        where_found="Southampton city centre",
+        rhi_offered_at=None,
+        rhi_completed_at=None,
+        rhi_by="",
+        rhi_declined=False,
+    )
+    world["placed_case"] = placed.pk
+    return len(made)

@@ -56,7 +56,11 @@ def casework_panel(user) -> dict | None:
 
 
 def coordination_panel(user) -> dict | None:
-    return case_counts(user) if user.is_coordinator else None
+    if not user.is_coordinator:
+        return None
+    from cases.placements import several_areas
+
+    return {**case_counts(user), "several_areas": several_areas()}
 
 
 def chairing_panel(user) -> dict | None:

@@ -95,8 +95,20 @@ for _slug in MANAGED_SLUGS:
     )
 
 
+# Portsmouth's council, made by the last demo builder (cases.demo.seed_second_area, issue 18), not with
+# the accounts above: the tests' accounts stay in the one area.
+SECOND_AREA_ACCOUNTS = {
+    # email → (full name, job title, roles)
+    "coordinator.portsmouth@example.org": ("Robin Demo-Harbourside", "MET coordinator", {Role.COORDINATOR}),
+    "chair.portsmouth@example.org": ("Alex Demo-Seafront", "Head of safeguarding", {Role.CHAIR}),
+}
+
+
 def demo_logins() -> list[tuple[str, str]]:
-    return [(email, ", ".join(sorted(r.label for r in roles))) for email, (_, _, roles, _, _) in ACCOUNTS.items()]
+    return [(email, ", ".join(sorted(r.label for r in roles))) for email, (_, _, roles, _, _) in ACCOUNTS.items()] + [
+        (email, ", ".join(sorted(r.label for r in roles)) + " (Portsmouth)")
+        for email, (_, _, roles) in SECOND_AREA_ACCOUNTS.items()
+    ]
 
 
 def database_is_empty() -> bool:
