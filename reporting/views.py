@@ -1,4 +1,5 @@
-"""Reports and the dashboard: for coordinators and chairs, who see all. The plan's pages are in plan_views.py."""
+"""Reports and the dashboard: for coordinators and chairs, of their own areas (issue 18; the strategic
+report of every area for chairs, reporting/access.py). The plan's pages are in plan_views.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
