@@ -20,6 +20,7 @@ from reporting import metrics, services, tables
 from reporting.models import PlanAction, Priority, Report, ReportKind
 from reporting.tables import SUPPRESSED, WITHHELD
 from tests.factories import CaseFactory, ConcernFactory, MissingEpisodeFactory, UserFactory
+from tests.quality.test_report_figures import october_audit  # noqa: F401 - a fixture
 
 LONDON = ZoneInfo("Europe/London")
 OCT = date(2026, 10, 1)
@@ -297,3 +298,27 @@ def test_it_lists_reports_in_the_same_number_of_queries_however_many(october, lo
         response = client.get(reverse("report_list"))
     assert len(response.context["reports"]) == 4
     assert len(four) == len(one)
+
+
+def test_it_counts_case_audits_by_the_audited_cases_area(october_audit):  # noqa: F811 - the fixture imported above
+    """Grades and final grades follow the sampled case's area and add up to every area's; a finding about a
+    whole round names no case, so its learning actions count only in the report of every area."""
+    first_area = Area.objects.get()
+    other = Area.objects.create(name="Portsmouth", short_name="Pompey")
+    round_ = october_audit["round"]
+    second = round_.sample.exclude(moderated_at__isnull=False).get().case
+    Case.objects.filter(pk=second.pk).update(area=other)
+    end = date(2026, 11, 1)
+    every = metrics.case_audit_figures(OCT, end)
+    mine = metrics.case_audit_figures(OCT, end, areas=[first_area.pk])
+    theirs = metrics.case_audit_figures(OCT, end, areas=[other.pk])
+    assert mine["by_agency"]["Police"]["requires_improvement"] == 0
+    assert theirs["by_agency"]["Police"]["good"] == 0 and theirs["by_agency"]["Police"]["requires_improvement"] > 0
+    for grade, n in every["final"].items():
+        assert mine["final"][grade] + theirs["final"][grade] == n
+    for agency, row in every["by_agency"].items():
+        for grade, n in row.items():
+            assert (
+                mine["by_agency"].get(agency, {}).get(grade, 0) + theirs["by_agency"].get(agency, {}).get(grade, 0) == n
+            )
+    assert mine["learning_actions"] == theirs["learning_actions"] == {"open": 0, "overdue": 0, "closed": 0}
