@@ -463,6 +463,11 @@ def main() -> None:
         f"  {report['period']}: aggregation {report['aggregation_seconds']:.1f} s, PDF {report['pdf_seconds']:.1f} s "
         f"({report['pdf_bytes'] / 1e6:.2f} MB, {report['stuck_cases']:,} stuck cases)"
     )
+    strategic = report["strategic"]
+    say(
+        f"  strategic report of every area, {strategic['period']}: aggregation {strategic['aggregation_seconds']:.1f} s, "
+        f"PDF {strategic['pdf_seconds']:.1f} s ({strategic['pdf_bytes'] / 1e6:.2f} MB)"
+    )
     if args.only == "report":
         return
 
@@ -586,6 +591,12 @@ def results(*, args, meta, prepared, rows, report, due, swept, load, others, tot
         f"(this month and the previous one, as a build does), PDF {report['pdf_seconds']:.1f} s "
         f"({report['pdf_bytes'] / 1e6:.2f} MB, {report['stuck_cases']:,} stuck cases): "
         f"total {report_total:.1f} s {mark(report_total < TARGET_REPORT_S)}",
+        "",
+        f"**Strategic report of every area** ({report['strategic']['period']}, both areas' children): aggregation "
+        f"{report['strategic']['aggregation_seconds']:.1f} s, PDF {report['strategic']['pdf_seconds']:.1f} s "
+        f"({report['strategic']['pdf_bytes'] / 1e6:.2f} MB): total "
+        f"{(strategic_total := report['strategic']['aggregation_seconds'] + report['strategic']['pdf_seconds']):.1f} s "
+        f"{mark(strategic_total < TARGET_REPORT_S)}",
         "",
         f"**Sweeps** over {due['total']:,} due items ({', '.join(f'{k} {n:,}' for k, n in due['items'].items())}); "
         f"{due['expected_reminders']:,} reminders expected by the rules:",

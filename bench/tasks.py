@@ -11,6 +11,7 @@ Each prints one line `BENCH-JSON {...}` that bench/run.py reads; everything else
 import json
 import sys
 import time
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 BENCH_USERS = {"coordinator": "coordinator@example.org", "police": "practitioner.police@example.org"}
@@ -39,27 +40,38 @@ def fill(children: int) -> dict:
 def report() -> dict:
     from django.utils import timezone
 
+    from met.models import Area
     from reporting import services
     from reporting.models import ReportKind, ReportStatus
 
-    start, _ = services.previous_month(timezone.localdate())
-    started = time.perf_counter()
-    made, _ = services.report_request(actor=None, kind=ReportKind.MACE_MONTHLY, start=start)
-    built = services.report_build(report_id=made.pk)
-    aggregation = time.perf_counter() - started
-    if built.status != ReportStatus.DRAFT:
-        raise SystemExit(f"The monthly report did not build: {built.status} {built.build_error}")
-    started = time.perf_counter()
-    pdf = services.render_pdf(built)
-    rendering = time.perf_counter() - started
-    return {
-        "report_id": built.pk,
-        "period": f"{start:%B %Y}",
-        "aggregation_seconds": aggregation,
-        "pdf_seconds": rendering,
-        "pdf_bytes": len(pdf),
-        "stuck_cases": len(built.data.get("stuck_cases", [])),
-    }
+    def timed(kind: str, start, area) -> dict:
+        started = time.perf_counter()
+        made, _ = services.report_request(actor=None, kind=kind, start=start, area=area)
+        built = services.report_build(report_id=made.pk)
+        aggregation = time.perf_counter() - started
+        if built.status != ReportStatus.DRAFT:
+            raise SystemExit(f"The {kind} report did not build: {built.status} {built.build_error}")
+        started = time.perf_counter()
+        pdf = services.render_pdf(built)
+        return {
+            "report_id": built.pk,
+            "period": built.period_label,
+            "aggregation_seconds": aggregation,
+            "pdf_seconds": time.perf_counter() - started,
+            "pdf_bytes": len(pdf),
+            "stuck_cases": len(built.data.get("stuck_cases", [])),
+        }
+
+    # Last month's MACE report of the first area (the coordinator measured works there), and the
+    # strategic group's last full quarter across both areas (issue 18): every one of the children.
+    today = timezone.localdate()
+    start, _ = services.previous_month(today)
+    monthly = timed(ReportKind.MACE_MONTHLY, start, Area.objects.order_by("pk").first())
+    # The last full calendar quarter (July to September when run in December).
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    quarter = date(today.year, first_month, 1) - timedelta(days=1)
+    quarter = date(quarter.year, 3 * ((quarter.month - 1) // 3) + 1, 1)
+    return {**monthly, "strategic": timed(ReportKind.LSCB_QUARTERLY, quarter, None)}
 
 
 def _session_for(user) -> str:
@@ -106,6 +118,8 @@ def prepare() -> dict:
     case = (
         cases_visible_to(police)
         .filter(status=CaseStatus.OPEN, is_restricted=False, agencies_involved=police.agency_id, pk__in=rich)
+        # One that both the coordinator (their area's cases only, issue 18) and the police can open.
+        .filter(pk__in=cases_visible_to(users["coordinator"]).values("pk"))
         .order_by("pk")
         .first()
     )
