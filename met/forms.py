@@ -2,11 +2,13 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
+from django.db.models import Q
 
+from met import areas as met_areas
 from met import dates, services
 from met.concurrency import VersionedFormMixin
 from met.form_errors import Form, ModelForm, NamedErrorsMixin
-from met.models import ROLE_HELP, Agency, AgencyKind, Role, User
+from met.models import ROLE_HELP, Agency, AgencyKind, Area, Role, User
 
 phone_validator = RegexValidator(r"^[0-9 +()\-]{6,40}$", "Enter a phone number using digits, spaces, + ( ) or -.")
 
@@ -163,6 +165,9 @@ class UserCreateForm(UserFormBase):
 
 
 class UserEditForm(VersionedFormMixin, UserFormBase):
+    """`areas` is offered to a system admin only, and only where the agency works in several areas:
+    an agency admin must not be able to widen anyone's sight, and a form without the field changes nothing."""
+
     snapshot_fields = [
         "full_name",
         "job_title",
@@ -179,11 +184,53 @@ class UserEditForm(VersionedFormMixin, UserFormBase):
         model = User
         fields = ["full_name", "job_title", "phone", "line_manager"]
 
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        agency_areas = list(Area.objects.filter(agencies=self.instance.agency_id))
+        if actor.is_system_admin and len(agency_areas) > 1:
+            self.fields["areas"] = forms.ModelMultipleChoiceField(
+                label="Areas this person acts in",
+                queryset=Area.objects.filter(pk__in=[a.pk for a in agency_areas]),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text="Leave empty for every area their agency works in.",
+            )
+            self.fields["areas"].initial = [a.pk for a in self.instance.areas.all() if a in agency_areas]
 
-class AgencyForm(ModelForm):
+    def selected_areas(self):
+        """The areas to save, or None where the form does not offer them (nothing changes)."""
+        return self.cleaned_data["areas"] if "areas" in self.fields else None
+
+
+def _areas_field(agency: Agency | None) -> forms.ModelMultipleChoiceField:
+    """Where the agency works: the active areas, and any inactive one it already works in. With only
+    one area in the installation it is ticked, and an empty answer means that one (as before areas)."""
+    choices = Area.objects.filter(is_active=True)
+    if agency is not None and agency.pk:
+        choices = Area.objects.filter(Q(is_active=True) | Q(agencies=agency)).distinct()
+    field = forms.ModelMultipleChoiceField(
+        label="Areas this agency works in",
+        queryset=choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=len(met_areas.all_area_ids()) > 1,
+        help_text="A council works in its own area; police, health trusts and charities often work in several.",
+        error_messages={"required": "Choose at least one area this agency works in."},
+    )
+    return field
+
+
+class _AgencyAreasMixin:
+    def clean_areas(self):
+        chosen = self.cleaned_data.get("areas")
+        if not chosen and len(met_areas.all_area_ids()) == 1:
+            return Area.objects.filter(pk__in=met_areas.all_area_ids())
+        return chosen
+
+
+class AgencyForm(_AgencyAreasMixin, ModelForm):
     class Meta:
         model = Agency
-        fields = ["name", "short_name", "kind"]
+        fields = ["name", "short_name", "kind", "areas"]
         help_texts = {
             "kind": "Children's social care, police and health are statutory: a MEOG meeting needs all three."
         }
@@ -194,18 +241,42 @@ class AgencyForm(ModelForm):
         self.fields["kind"].error_messages["required"] = "Choose the kind of agency."
         self.fields["name"].error_messages["required"] = "Enter the agency's name."
         self.fields["short_name"].error_messages["required"] = "Enter the agency's short name."
+        self.fields["areas"] = _areas_field(None)
+        if len(met_areas.all_area_ids()) == 1:
+            self.fields["areas"].initial = list(met_areas.all_area_ids())
 
 
-class AgencyEditForm(VersionedFormMixin, ModelForm):
-    snapshot_fields = ["name", "short_name", "kind", "is_active", "senior_contact"]
+class AgencyEditForm(_AgencyAreasMixin, VersionedFormMixin, ModelForm):
+    snapshot_fields = ["name", "short_name", "kind", "is_active", "senior_contact", "areas"]
 
     class Meta:
         model = Agency
-        fields = ["name", "short_name", "kind", "is_active", "senior_contact"]
+        fields = ["name", "short_name", "kind", "is_active", "senior_contact", "areas"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["senior_contact"].queryset = User.objects.filter(agency=self.instance, is_active=True)
+        self.fields["areas"] = _areas_field(self.instance)
+        self.fields["areas"].initial = list(self.instance.areas.values_list("pk", flat=True))
+
+
+class AreaForm(ModelForm):
+    class Meta:
+        model = Area
+        fields = ["name", "short_name"]
+        help_texts = {"name": "The local authority's area, for example “Southampton”."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = "Enter the area's name."
+        self.fields["short_name"].error_messages["required"] = "Enter the area's short name."
+
+
+class AreaEditForm(VersionedFormMixin, AreaForm):
+    snapshot_fields = ["name", "short_name", "is_active"]
+
+    class Meta(AreaForm.Meta):
+        fields = ["name", "short_name", "is_active"]
 
 
 class UserFilterForm(Form):

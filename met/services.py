@@ -60,14 +60,20 @@ def agency_update(
     agency: Agency,
     expected_version: int,
     seen: dict | None = None,
+    areas=None,
     request: HttpRequest | None = None,
     **fields,
 ) -> Agency:
+    """`areas`: where the agency works from now on; None leaves them as they are."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     check_version(agency, expected_version=expected_version, seen=seen)
     senior = fields.get("senior_contact")
     if senior is not None and senior.agency_id != agency.pk:
         raise ValidationError({"senior_contact": "The senior contact must work for this agency."})
+    before_areas = sorted(agency.areas.values_list("pk", flat=True))
+    after_areas = before_areas if areas is None else sorted({area.pk for area in areas})
+    if not after_areas:
+        raise ValidationError({"areas": "Choose at least one area this agency works in."})
     changed = [name for name, value in fields.items() if getattr(agency, name) != value]
     for name, value in fields.items():
         setattr(agency, name, value)
@@ -76,8 +82,71 @@ def agency_update(
         agency.group.save(update_fields=["name"])
     agency.version += 1
     agency.save()
-    audit(actor=actor, action="agency.update", obj=agency, request=request, detail={"fields": changed})
+    detail = {"fields": changed}
+    if after_areas != before_areas:
+        # Members' own areas are left alone: met.areas.area_ids only ever uses those the agency
+        # still covers, so a person narrowed to a removed area acts in none rather than in all.
+        agency.areas.set(after_areas)
+        detail["areas"] = {"before": before_areas, "after": after_areas}
+    audit(actor=actor, action="agency.update", obj=agency, request=request, detail=detail)
     return agency
+
+
+# --- local areas (issue 18) ------------------------------------------------------------------------
+# met sits below cases and meetings (tests/met/test_import_direction.py), so their records are reached
+# through the reverse relations of Area, by the status values those apps store.
+OPEN_CASE = {"status": "open"}
+SCHEDULED_MEETING = {"status": "scheduled"}
+
+
+def _require_system_admin(actor: User | None) -> None:
+    if actor is not None and not actor.is_system_admin:
+        raise PermissionDenied("Only system admins manage local areas.")
+
+
+@transaction.atomic
+def area_create(*, actor: User | None, name: str, short_name: str, request: HttpRequest | None = None) -> Area:
+    _require_system_admin(actor)
+    area = Area.objects.create(name=name.strip(), short_name=short_name.strip())
+    audit(actor=actor, action="area.create", obj=area, request=request, detail={"name": area.name})
+    return area
+
+
+@transaction.atomic
+def area_update(
+    *,
+    actor: User,
+    area: Area,
+    expected_version: int,
+    seen: dict | None = None,
+    request: HttpRequest | None = None,
+    name: str,
+    short_name: str,
+    is_active: bool,
+) -> Area:
+    _require_system_admin(actor)
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    check_version(area, expected_version=expected_version, seen=seen)
+    if area.is_active and not is_active:
+        # An inactive area would leave its children and meetings with nobody to run them.
+        open_cases = area.cases.filter(**OPEN_CASE).count()
+        meetings = area.meetings.filter(**SCHEDULED_MEETING).count()
+        if open_cases or meetings:
+            raise ValidationError(
+                {
+                    "is_active": f"{area.name} still has {open_cases} open case{'s' if open_cases != 1 else ''} "
+                    f"and {meetings} scheduled meeting{'s' if meetings != 1 else ''}. Transfer or close the cases "
+                    "and hold or cancel the meetings before you deactivate it."
+                }
+            )
+    fields = {"name": name.strip(), "short_name": short_name.strip(), "is_active": is_active}
+    changed = [field for field, value in fields.items() if getattr(area, field) != value]
+    for field, value in fields.items():
+        setattr(area, field, value)
+    area.version += 1
+    area.save()
+    audit(actor=actor, action="area.update", obj=area, request=request, detail={"fields": changed})
+    return area
 
 
 # An agency admin's grants stay inside their agency and below case-wide sight: coordinators and
@@ -231,14 +300,18 @@ def user_update(
     expected_version: int,
     roles: set[str],
     seen: dict | None = None,
+    areas=None,
     request: HttpRequest | None = None,
     **fields,
 ) -> User:
+    """`areas`: the areas the person acts in, narrower than their agency's (empty: all of the agency's);
+    None leaves them as they are. Only a system admin narrows or widens them (least privilege)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     check_version(user, expected_version=expected_version, seen=seen)
     roles = set(roles)
     before_roles = {role.value for role in user.roles}
     _check_may_manage(actor, agency=user.agency, roles=roles, target=user, before=before_roles)
+    area_change = _area_change(actor, user, areas)
     unknown = set(fields) - set(USER_PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
@@ -252,11 +325,34 @@ def user_update(
     detail = {"fields": changed}
     if before_roles != roles:
         detail["roles"] = {"before": sorted(before_roles), "after": sorted(roles)}
+    if area_change is not None:
+        user.areas.set(area_change["after"])
+        detail["areas"] = area_change
     audit(actor=actor, action="user.update", obj=user, request=request, detail=detail)
     _announce_role_changes(
         actor=actor, user=user, granted=roles - before_roles, revoked=before_roles - roles, request=request
     )
     return user
+
+
+def _area_change(actor: User, user: User, areas) -> dict | None:
+    """{"before": ids, "after": ids} when `areas` changes where the person acts, else None.
+
+    "Before" is what counts today: own areas the agency still covers (met.areas.area_ids). Own areas
+    the agency has since stopped covering are kept until the list really changes, so that saving the
+    form unchanged never turns "no area" into "every area"."""
+    if areas is None:
+        return None
+    if not actor.is_system_admin:
+        raise PermissionDenied("Only a system admin chooses the areas a person acts in.")
+    agency_areas = set(user.agency.areas.values_list("pk", flat=True))
+    after = {area.pk for area in areas}
+    if after - agency_areas:
+        raise ValidationError({"areas": f"Choose only areas that {user.agency.name} works in."})
+    before = set(user.areas.values_list("pk", flat=True)) & agency_areas
+    if after == before:
+        return None
+    return {"before": sorted(before), "after": sorted(after)}
 
 
 @transaction.atomic

@@ -4,15 +4,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from met import areas as met_areas
 from met import notifications, open_work, services
 from met.access import agencies_visible_to, get_agency_for_admin, get_user_for_admin, users_visible_to
-from met.forms import AgencyEditForm, AgencyForm, NonWorkingDayForm, UserCreateForm, UserEditForm, UserFilterForm
-from met.models import NonWorkingDay
+from met.forms import (
+    AgencyEditForm,
+    AgencyForm,
+    AreaEditForm,
+    AreaForm,
+    NonWorkingDayForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
+from met.models import Area, NonWorkingDay, User
 from met.views.editing import apply_service_error, versioned_edit
 
 PAGE_SIZE = 25
@@ -118,9 +131,20 @@ def user_detail(request, pk: int):
             "has_device": has_device,
             "may_change": may_change,
             "reports": reports,
+            **_acts_in_context(target),
             **_open_work_context(request.user, target),
         },
     )
+
+
+def _acts_in_context(target: User) -> dict:
+    """Where the person acts (met.areas.area_ids), and whether that is narrower than their agency."""
+    agency_areas = list(Area.objects.filter(agencies=target.agency_id))
+    acts_in = met_areas.area_ids(target)
+    return {
+        "acts_in": [area for area in agency_areas if area.pk in acts_in],
+        "acts_in_all": acts_in == {area.pk for area in agency_areas},
+    }
 
 
 def _open_work_context(actor, target) -> dict:
@@ -143,6 +167,7 @@ def user_edit(request, pk: int):
             actor=request.user,
             user=target,
             roles=form.cleaned_data["roles"],
+            areas=form.selected_areas(),
             request=request,
             **form.version_kwargs(),
             **data,
@@ -254,7 +279,37 @@ def agency_detail(request, pk: int):
     _require_admin(request.user)
     agency = get_agency_for_admin(request.user, pk)
     members = agency.members.filter(is_active=True).order_by("full_name")
-    return render(request, "manage/agency_detail.html", {"agency": agency, "member_count": members.count()})
+    return render(
+        request,
+        "manage/agency_detail.html",
+        {"agency": agency, "member_count": members.count(), "areas": agency.areas.all()},
+    )
+
+
+class _ConfirmAreaRemoval(Exception):
+    """Raised from the save of an agency edit that takes areas away from coordinators or chairs."""
+
+    def __init__(self, losses: list[dict]):
+        self.losses = losses
+        super().__init__("Confirm the removal of areas.")
+
+
+def _area_losses(agency, removed_ids: set[int]) -> list[dict]:
+    """For each area taken from the agency: its members who coordinate or chair there, and the open
+    cases of the area they will no longer see. Areas where none of them does are left out."""
+    losses = []
+    open_cases = _open_cases_by_area(removed_ids)
+    for area in Area.objects.filter(pk__in=removed_ids):
+        people = list(
+            agency.members.filter(is_active=True)
+            .filter(Q(is_coordinator=True) | Q(is_chair=True))
+            .filter(Q(areas=None) | Q(areas=area))
+            .distinct()
+            .order_by("full_name")
+        )
+        if people:
+            losses.append({"area": area, "people": people, "open_cases": open_cases.get(area.pk, 0)})
+    return losses
 
 
 @login_required
@@ -262,17 +317,121 @@ def agency_detail(request, pk: int):
 def agency_edit(request, pk: int):
     _require_admin(request.user)
     agency = get_agency_for_admin(request.user, pk, write=True)
+
+    def save(form):
+        data = form.model_data()
+        removed = set(agency.areas.values_list("pk", flat=True)) - {area.pk for area in data["areas"]}
+        # Taking an area away from coordinators or chairs takes its cases from them: say so first.
+        if removed and request.POST.get("confirm") != "yes":
+            losses = _area_losses(agency, removed)
+            if losses:
+                raise _ConfirmAreaRemoval(losses)
+        services.agency_update(actor=request.user, agency=agency, request=request, **form.version_kwargs(), **data)
+
+    try:
+        return versioned_edit(
+            request,
+            form_class=AgencyEditForm,
+            instance=agency,
+            save=save,
+            template="manage/agency_form.html",
+            context={"agency": agency},
+            success_message=f"Changes to {agency.name} saved.",
+            success_url=agency,
+        )
+    except _ConfirmAreaRemoval as confirm:
+        posted = [(name, value) for name, values in request.POST.lists() for value in values if name != "confirm"]
+        return render(
+            request,
+            "manage/agency_areas_confirm.html",
+            {"agency": agency, "losses": confirm.losses, "posted": posted},
+        )
+
+
+# --- local areas (issue 18): the system admin's -----------------------------------------------------
+
+
+def _open_cases_by_area(area_ids=None) -> dict[int, int]:
+    """Open cases per area, in one query. Case is reached through Area's reverse relation, since met
+    may not import cases (tests/met/test_import_direction.py)."""
+    cases = Area._meta.get_field("cases").related_model.objects.filter(**services.OPEN_CASE)
+    if area_ids is not None:
+        cases = cases.filter(area__in=list(area_ids))
+    return dict(cases.order_by().values("area").annotate(n=Count("pk")).values_list("area", "n"))
+
+
+def _count_of(model, **filters):
+    """A per-area count as a subquery: one query for the list, however many areas and cases."""
+    rows = model.objects.filter(**filters).order_by().values("area").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _areas_with_counts():
+    case_model = Area._meta.get_field("cases").related_model
+    meeting_model = Area._meta.get_field("meetings").related_model
+    agency_link = Area.agencies.through
+    agencies = agency_link.objects.filter(area=OuterRef("pk")).order_by().values("area").annotate(n=Count("pk"))
+    return Area.objects.annotate(
+        agency_count=Coalesce(Subquery(agencies.values("n"), output_field=IntegerField()), 0),
+        open_cases=_count_of(case_model, area=OuterRef("pk"), **services.OPEN_CASE),
+        scheduled_meetings=_count_of(meeting_model, area=OuterRef("pk"), **services.SCHEDULED_MEETING),
+    )
+
+
+def _get_area(pk: int) -> Area:
+    """Every system admin sees every area (the views check the role first); anyone else has a 403."""
+    try:
+        return _areas_with_counts().get(pk=pk)
+    except Area.DoesNotExist:
+        raise Http404("No such area.") from None
+
+
+@login_required
+@require_safe
+def area_list(request):
+    _require_system_admin(request.user)
+    return render(request, "manage/area_list.html", {"areas": _areas_with_counts().order_by("name")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_create(request):
+    _require_system_admin(request.user)
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        area = services.area_create(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"{area.name} added. Now choose the agencies that work in it.")
+        return redirect("area_detail", area.pk)
+    return render(
+        request, "manage/area_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_safe
+def area_detail(request, pk: int):
+    _require_system_admin(request.user)
+    area = _get_area(pk)
+    agencies = area.agencies.order_by("name")
+    return render(request, "manage/area_detail.html", {"area": area, "agencies": agencies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_edit(request, pk: int):
+    _require_system_admin(request.user)
+    area = _get_area(pk)
     return versioned_edit(
         request,
-        form_class=AgencyEditForm,
-        instance=agency,
-        save=lambda form: services.agency_update(
-            actor=request.user, agency=agency, request=request, **form.version_kwargs(), **form.model_data()
+        form_class=AreaEditForm,
+        instance=area,
+        save=lambda form: services.area_update(
+            actor=request.user, area=area, request=request, **form.version_kwargs(), **form.model_data()
         ),
-        template="manage/agency_form.html",
-        context={"agency": agency},
-        success_message=f"Changes to {agency.name} saved.",
-        success_url=agency,
+        template="manage/area_form.html",
+        context={"area": area},
+        success_message=f"Changes to {area.name} saved.",
+        success_url=reverse("area_detail", args=[area.pk]),
     )
 
 

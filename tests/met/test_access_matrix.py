@@ -739,6 +739,24 @@ SPECS: dict[str, Spec] = {
         CASE_VARIANTS,
         "case",
     ),
+    # Local areas (issue 18): set up by system admins only; 403 for every other role before any lookup.
+    "manage/areas/": Spec(system_admin, methods=("get",)),
+    "manage/areas/new/": Spec(system_admin),
+    "manage/areas/<int:pk>/": Spec(
+        lambda role, variant, method: (
+            system_admin(role, variant, method) if role != SA or variant != "missing" else NOT_FOUND
+        ),
+        ["local", "missing"],
+        "area",
+        ("get",),
+    ),
+    "manage/areas/<int:pk>/edit/": Spec(
+        lambda role, variant, method: (
+            system_admin(role, variant, method) if role != SA or variant != "missing" else NOT_FOUND
+        ),
+        ["local", "missing"],
+        "area",
+    ),
 }
 ADMIN_PREFIX = "django-admin/"
 
@@ -952,6 +970,7 @@ def build_world() -> World:
             )
         },
         "agency": {"police": agency("Police").pk, "health": agency("Health").pk},
+        "area": {"local": agency("Police").areas.order_by("pk").first().pk},
         "token": pk(tokens),
         "notification": pk(notes),
         "report": {"final": report.pk},
