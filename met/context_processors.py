@@ -46,6 +46,7 @@ def navigation(request):
         items.append(("Accounts", reverse("user_list")))
     if user.has_role(Role.SYSTEM_ADMIN):
         items.append(("Agencies", reverse("agency_list")))
+        items.append(("Areas", reverse("area_list")))
         items.append(("Risk tool", reverse("tool_versions")))
         items.append(("Merged records", reverse("child_merge_list")))
     items.append(("Your account", reverse("account")))

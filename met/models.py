@@ -129,7 +129,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(max_length=40, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="members")
     # Where this person acts, when narrower than their agency (a police chair of one area's MEOG): none
-    # means all of the agency's areas. Only ever within the agency's; set by an agency admin, audited.
+    # means all of the agency's areas. Only ever within the agency's; set by a system admin (never an
+    # agency admin: that would widen a coordinator's sight), audited.
     areas = models.ManyToManyField(
         Area, related_name="members", blank=True, help_text="Leave empty for every area the agency works in."
     )
