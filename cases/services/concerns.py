@@ -27,7 +27,6 @@ from met.models import Agency, Area, User
 from met.notifications import notify
 
 
-@transaction.atomic
 def _new_case_area(actor: User, child: Child, area: Area | None) -> int:
     if area is not None:
         return area.pk
@@ -43,6 +42,7 @@ def _new_case_area(actor: User, child: Child, area: Area | None) -> int:
     raise ValidationError({"area": "Choose the area responsible for this child."})
 
 
+@transaction.atomic
 def concern_log(
     *,
     actor: User,

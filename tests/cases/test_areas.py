@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api import services as api_services
-from cases.models import Case
+from cases.models import Case, Child, Concern
 from met import services as met_services
 from met.models import AgencyKind, Area, User
 from tests import home_figure
@@ -74,13 +74,13 @@ def test_it_asks_someone_acting_in_two_areas_which_is_responsible_and_refuses_wi
         "concern-observed_at": (timezone.localtime() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
         "concern-description": "Seen getting into a car with older males.",
     }
-    before = Case.objects.count()
+    before = (Case.objects.count(), Child.objects.count(), Concern.objects.count())
 
     refused = client.post(reverse("concern_log"), data)
 
     assert refused.status_code == 400
     assert "Choose the area responsible for this child." in text(refused)
-    assert Case.objects.count() == before
+    assert (Case.objects.count(), Child.objects.count(), Concern.objects.count()) == before
 
     client.post(reverse("concern_log"), {**data, "concern-area": second.pk})
     assert Case.objects.get(child__first_name="Areakid").area == second
@@ -97,10 +97,12 @@ def test_it_takes_the_area_through_the_api_only_among_the_loggers_own(areas):
         "confirm_new_child": True,
     }
     client = api(user(POLICE))
+    before = (Case.objects.count(), Child.objects.count(), Concern.objects.count())
 
     assert client.post("/api/v1/concerns/", body, format="json").json()["errors"]["area"] == [
         "Choose the area responsible for this child."
     ]
+    assert (Case.objects.count(), Child.objects.count(), Concern.objects.count()) == before  # nothing half-made
     outside = client.post("/api/v1/concerns/", {**body, "area": elsewhere.pk}, format="json")
     assert outside.status_code == 400 and "area" in outside.json()["errors"]
     made = client.post("/api/v1/concerns/", {**body, "area": second.pk}, format="json")
