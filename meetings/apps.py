@@ -12,6 +12,8 @@ class MeetingsConfig(AppConfig):
         from met import registry
 
         registry.register_demo_builder("meetings", demo.seed_meetings, order=30)
+        # After the second area's placement (cases.demo.seed_second_area, order 90).
+        registry.register_demo_builder("upcoming_agendas", demo.rebuild_upcoming_agendas, order=95)
         registry.register_sweep("actions", services.actions_sweep, groups=("reminders", "escalations"), order=30)
         registry.register_sweep("feedback", services.feedback_sweep, groups=("reminders", "escalations"), order=40)
 

@@ -177,3 +177,15 @@ def _seed_network(place: PlaceOfConcern, cases: list[Case], police: User, today:
             rhi_by="RHI Service",
             rhi_declined=False,
         )
+
+
+def rebuild_upcoming_agendas(world: dict | None = None) -> int:
+    """After the second area and its placement (cases.demo.seed_second_area): the next meetings' agendas
+    brought up to date, so Southampton's shows the Portsmouth child placed there, with the reason."""
+    from meetings import agenda
+    from meetings.models import MeetingStatus
+
+    upcoming = Meeting.objects.filter(status=MeetingStatus.SCHEDULED, date__gte=timezone.localdate())
+    for meeting in upcoming:
+        agenda.build(meeting)
+    return upcoming.count()

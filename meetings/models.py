@@ -52,7 +52,10 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date", "-starts_at"]
-        constraints = [models.UniqueConstraint(fields=["date", "starts_at"], name="meetings_one_meeting_per_slot")]
+        # One meeting per slot in each area (issue 18): two areas' MEOGs may meet at the same time.
+        constraints = [
+            models.UniqueConstraint(fields=["area", "date", "starts_at"], name="meetings_one_meeting_per_area_slot")
+        ]
 
     def __str__(self) -> str:
         return f"MEOG {self.date:%-d %B %Y}"

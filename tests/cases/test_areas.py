@@ -155,3 +155,38 @@ def test_it_lets_the_police_practitioner_work_across_both_areas(areas, login):
     assert "Southkid" in listed and "Northkid" in listed
     assert client.get(reverse("case_detail", args=[north.pk])).status_code == 200
     assert client.get(reverse("case_detail", args=[south.pk])).status_code == 200
+
+
+# --- the demo, tried as a new user would (issue 18) ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_seeds_a_demo_of_two_areas_with_a_child_placed_across_the_border(login):
+    import os
+
+    from django.core.management import call_command
+
+    from cases.demo import PLACEMENT_REASON
+    from cases.models import Placement
+    from meetings.models import AgendaItem, Meeting, MeetingStatus
+
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", "--quiet-logins", stdout=quiet)
+    southampton, portsmouth = Area.objects.get(name="Southampton"), Area.objects.get(name="Portsmouth")
+    soton, pompey_coordinator = user(COORDINATOR), User.objects.get(email="coordinator.portsmouth@example.org")
+    placement = Placement.objects.get(ended_on__isnull=True)
+    soton_case = Case.objects.filter(area=southampton).first()
+
+    # Southampton's coordinator cannot open a Portsmouth case, nor Portsmouth's a Southampton one.
+    assert login(soton).get(reverse("case_detail", args=[placement.case_id])).status_code == 404
+    assert login(pompey_coordinator).get(reverse("case_detail", args=[soton_case.pk])).status_code == 404
+    # The placed Portsmouth child is on Southampton's next agenda, with the reason on the page.
+    upcoming = Meeting.objects.filter(area=southampton, status=MeetingStatus.SCHEDULED).order_by("date").first()
+    assert AgendaItem.objects.filter(meeting=upcoming, case=placement.case, removed_at__isnull=True).exists()
+    assert PLACEMENT_REASON in text(login(soton).get(reverse("placed_here_list")))
+    # Portsmouth's coordinator was told when the child went missing in Southampton.
+    assert pompey_coordinator.notifications.filter(subject__icontains="missing").exists()
+    # The police practitioner works across both areas.
+    listed = text(login(user(POLICE)).get(reverse("case_list"), {"status": "open"}))
+    assert placement.case.child.last_name in listed
+    assert placement.case.area == portsmouth
