@@ -7,7 +7,7 @@ class RiskassessmentConfig(AppConfig):
     verbose_name = "Risk assessment"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from cases import extensions
         from met import registry
@@ -17,6 +17,7 @@ class RiskassessmentConfig(AppConfig):
         # The active providers are kept a few minutes (services.suggested_providers).
         post_save.connect(services.forget_providers, sender=Provider, dispatch_uid="risk_forget_providers_saved")
         post_delete.connect(services.forget_providers, sender=Provider, dispatch_uid="risk_forget_providers_deleted")
+        m2m_changed.connect(services.forget_providers, sender=Provider.areas.through, dispatch_uid="risk_forget_areas")
         registry.register_demo_builder("risk_assessments", demo.seed_assessments, order=20)
         registry.register_sweep("reviews", services.review_sweep, groups=("escalations",), order=50)
 

@@ -182,5 +182,5 @@ class ProviderForm(ModelForm):
 
     class Meta:
         model = Provider
-        fields = ["name", "description", "levels", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "description", "levels", "areas", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "areas": forms.CheckboxSelectMultiple}

@@ -208,12 +208,23 @@ class Provider(models.Model):
     description = models.TextField(blank=True)
     levels = models.JSONField(default=list, help_text="The risk levels this provider takes.")
     is_active = models.BooleanField(default=True)
+    # Each local area has its own providers (issue 18); none named means a service for every area.
+    areas = models.ManyToManyField(
+        "met.Area", blank=True, related_name="providers", help_text="Leave empty for a provider serving every area."
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def serves(self, area_id: int | None) -> bool:
+        """Whether the provider works in the area; `_area_ids` is set where providers are kept (services)."""
+        ids = getattr(self, "_area_ids", None)
+        if ids is None:
+            ids = [a.pk for a in self.areas.all()]
+        return not ids or area_id in ids
 
     def takes(self, level: str) -> bool:
         return level in self.levels or (level == ProviderLevel.HIGH and ProviderLevel.HIGH_POST_EVENT in self.levels)

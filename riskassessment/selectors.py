@@ -17,5 +17,5 @@ def case_risk_summary(case: Case) -> dict:
         "assessments": list(assessments) if case_has(case, "assessments") else [],
         "risk_history": list(history) if case_has(case, "risk_history") else [],
         "referrals": list(referrals) if case_has(case, "referrals") else [],
-        "suggested_providers": suggested_providers(case.risk_level),
+        "suggested_providers": suggested_providers(case.risk_level, case.area_id),
     }

@@ -275,14 +275,17 @@ def assessment_confirm(
 PROVIDERS_KEY = "met:providers:active"
 
 
-def suggested_providers(level: str) -> list[Provider]:
+def suggested_providers(level: str, area_id: int | None = None) -> list[Provider]:
+    """The active providers that take this risk level and work in the case's area (issue 18)."""
     # Every case page names the providers for its level: the short list is kept five minutes rather
-    # than read each time (issue 14), and forgotten when a provider is saved (riskassessment/apps.py).
+    # than read each time (issue 14), and forgotten when a provider or its areas change (riskassessment/apps.py).
     providers = cache.get(PROVIDERS_KEY)
     if providers is None:
-        providers = list(Provider.objects.filter(is_active=True))
+        providers = list(Provider.objects.filter(is_active=True).prefetch_related("areas"))
+        for provider in providers:
+            provider._area_ids = [a.pk for a in provider.areas.all()]
         cache.set(PROVIDERS_KEY, providers, 300)
-    return [p for p in providers if p.takes(level)]
+    return [p for p in providers if p.takes(level) and p.serves(area_id)]
 
 
 def forget_providers(**kwargs) -> None:
@@ -303,6 +306,8 @@ def referral_create(
         raise ValidationError({"referred_on": "The referral date cannot be in the future."})
     if not provider.is_active:
         raise ValidationError({"provider": "This provider no longer takes referrals."})
+    if not provider.serves(case.area_id):
+        raise ValidationError({"provider": "This provider does not work in the child's area."})
     referral = Referral.objects.create(
         case=case, provider=provider, referred_on=referred_on, referred_by=actor, assessment=assessment
     )
@@ -382,10 +387,14 @@ def provider_save(*, actor: User, provider: Provider | None, request: HttpReques
     if not actor.is_system_admin:
         raise PermissionDenied("Only a system admin manages intervention providers.")
     provider = provider or Provider()
+    areas = fields.pop("areas", None)
     for name, value in fields.items():
         setattr(provider, name, value)
     provider.save()
-    audit(actor=actor, action="provider.save", obj=provider, request=request, detail={"levels": provider.levels})
+    if areas is not None:
+        provider.areas.set(areas)  # none: a provider for every area (issue 18)
+    detail = {"levels": provider.levels, "areas": sorted(a.pk for a in provider.areas.all())}
+    audit(actor=actor, action="provider.save", obj=provider, request=request, detail=detail)
     return provider
 
 

@@ -134,7 +134,7 @@ def assessment_detail(request, pk: int):
     if assessment.status == AssessmentStatus.SUBMITTED and request.user.sees_all_cases:
         context["confirm_form"] = ConfirmForm(initial={"level": assessment.suggested_level})
     if assessment.status == AssessmentStatus.CONFIRMED:
-        context["providers"] = services.suggested_providers(assessment.confirmed_level)
+        context["providers"] = services.suggested_providers(assessment.confirmed_level, assessment.case.area_id)
     return render(request, "riskassessment/detail.html", context)
 
 
@@ -220,7 +220,7 @@ def referral_create(request, pk: int):
     case = get_case_for_user(request.user, pk, write=True)
     latest = case.assessments.filter(status=AssessmentStatus.CONFIRMED).first()
     initial = {"referred_on": timezone.localdate()}
-    if latest and (suggested := services.suggested_providers(latest.confirmed_level)):
+    if latest and (suggested := services.suggested_providers(latest.confirmed_level, case.area_id)):
         initial["provider"] = suggested[0]
     form = ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +233,7 @@ def referral_create(request, pk: int):
         else:
             messages.success(request, f"Referral to {form.cleaned_data['provider']} recorded.")
             return redirect(case)
-    suggested = services.suggested_providers(case.risk_level)
+    suggested = services.suggested_providers(case.risk_level, case.area_id)
     return render(
         request,
         "riskassessment/referral_form.html",

@@ -77,7 +77,7 @@ def referral_mismatch(case, provider: Provider) -> str:
         return ""
     takes = ", ".join(ProviderLevel(level).label.lower() for level in provider.levels if level in ProviderLevel.values)
     level = case.get_risk_level_display().lower()
-    suggested = ", ".join(p.name for p in risk_services.suggested_providers(case.risk_level))
+    suggested = ", ".join(p.name for p in risk_services.suggested_providers(case.risk_level, case.area_id))
     return f"{provider.name} takes {takes or 'no'} risk; {case.child.full_name}'s confirmed risk level is {level}." + (
         f" Providers for that level: {suggested}." if suggested else ""
     )

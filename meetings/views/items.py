@@ -240,7 +240,9 @@ def item_detail(request, pk: int, item_pk: int):
         "case_forms": own_case,
         "forms": forms_,
         "decisions": item.decisions.select_related("recorded_by", "withdrawn_by"),
-        "suggested_providers": risk_services.suggested_providers(item.case.risk_level) if item.case_id else [],
+        "suggested_providers": risk_services.suggested_providers(item.case.risk_level, item.case.area_id)
+        if item.case_id
+        else [],
         "actions": item.actions.select_related("owner", "owner_agency"),
         "invitations": item.invitations.filter(withdrawn_at__isnull=True).select_related("user__agency", "guest"),
         "may_confirm": quorum.may_confirm_risk(meeting),

@@ -9,6 +9,7 @@ Every child shown is a read of that child: one audit event each, written in one 
 the register pages write theirs, so that it shows in "who accessed this record".
 """
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,9 +20,11 @@ from cases.chronology import range_problem
 from cases.views.chronology import ChronologyFilterForm
 from meetings import profile
 from met.access import require_case_role
+from met.areas import area_ids
 from met.audit import client_ip, insert_events
 from met.csv import csv_response
 from met.form_errors import Form
+from met.models import Area
 
 CSV_HEADER = (
     "Section",
@@ -56,6 +59,19 @@ class ProfileForm(Form):
     start = ChronologyFilterForm.base_fields["start"]
     end = ChronologyFilterForm.base_fields["end"]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Someone who acts in several areas (a chair of both, issue 18) may look at one area's network.
+        areas = sorted(area_ids(user)) if user is not None else []
+        if len(areas) > 1:
+            self.fields["area"] = forms.ModelChoiceField(
+                label="Area",
+                required=False,
+                queryset=Area.objects.filter(pk__in=areas),
+                empty_label="All your areas",
+                error_messages={"invalid_choice": "Choose one of your areas."},
+            )
+
     def clean(self):
         cleaned = super().clean()
         problem = range_problem(cleaned.get("start"), cleaned.get("end"))
@@ -72,10 +88,15 @@ def _profile(request) -> tuple[ProfileForm, profile.Profile | None]:
     """The filter form, and the network of the cases the viewer sees in the period asked for (None when the
     dates are wrong). The form is bound only when dates were sent, as one ISO value or GOV.UK date boxes."""
     require_case_role(request.user)
-    form = ProfileForm(request.GET if {"start", "end"} & {key.split("-")[0] for key in request.GET} else None)
+    asked = {"start", "end", "area"} & {key.split("-")[0] for key in request.GET}
+    form = ProfileForm(request.GET if asked else None, user=request.user)
     if form.is_bound and not form.is_valid():
         return form, None
-    return form, profile.build_profile(cases_visible_to(request.user), form.period())
+    cases = cases_visible_to(request.user)
+    area = form.cleaned_data.get("area") if form.is_bound else None
+    if area is not None:
+        cases = cases.filter(area=area)
+    return form, profile.build_profile(cases, form.period())
 
 
 def _audit(request, action: str, result: profile.Profile, child_ids) -> None:

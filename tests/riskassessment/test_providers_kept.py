@@ -16,7 +16,8 @@ def _only_ours():
 
 def test_it_reads_the_providers_once_while_none_changes(django_assert_num_queries):
     ProviderFactory(name="Aurora Youth Project", levels=["high"])
-    with django_assert_num_queries(1):
+    # The providers and (issue 18) the areas each works in: two queries, once.
+    with django_assert_num_queries(2):
         first = suggested_providers("high")
         again = suggested_providers("high")
     assert [p.name for p in first] == [p.name for p in again] == ["Aurora Youth Project"]
