@@ -258,9 +258,7 @@ def test_it_keeps_the_agency_forms_working_without_areas_in_a_single_area_instal
     client = login(user(SYSADMIN))
     assert "checked" in text(client.get(reverse("agency_create")))
 
-    created = client.post(
-        reverse("agency_create"), {"name": "Youth Club", "short_name": "Youth", "kind": "voluntary"}
-    )
+    created = client.post(reverse("agency_create"), {"name": "Youth Club", "short_name": "Youth", "kind": "voluntary"})
     assert created.status_code == 302
     youth = Agency.objects.get(short_name="Youth")
     assert list(youth.areas.all()) == [local()]
