@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case, CaseStatus, Category, Child, Concern
 from meetings.models import AgendaItem, Attendance, Meeting
+from met.models import Area
 from riskassessment import services as risk_services
 from riskassessment.models import Indicator
 from tests.browser.keyboard import Keyboard
@@ -43,6 +44,9 @@ def test_it_lets_a_practitioner_log_a_concern_about_a_new_child_with_the_keyboar
     keys.type_into("#id_child-date_of_birth", "27")
     keys.type_into("#id_child-date_of_birth-month", "3")
     keys.type_into("#id_child-date_of_birth-year", str(yesterday.year - 14))
+    # The demo's police officer works in Southampton and Portsmouth (issue 18): they say which is responsible.
+    keys.tab_to("#id_concern-area")
+    keys.press("ArrowDown")
     keys.tab_to("#id_concern-category")
     keys.press("ArrowDown")
     keys.type_into("#id_concern-observed_at", str(yesterday.day))
@@ -54,6 +58,7 @@ def test_it_lets_a_practitioner_log_a_concern_about_a_new_child_with_the_keyboar
 
     child = Child.objects.get(first_name="Quillon", last_name="Keyboardson")
     assert child.date_of_birth.year == yesterday.year - 14
+    assert child.cases.get().area.name == "Portsmouth"  # the first area listed, by name
     concern = Concern.objects.get(case__child=child)
     assert timezone.localtime(concern.observed_at).date() == yesterday
     assert timezone.localtime(concern.observed_at).strftime("%H:%M") == "16:30"
@@ -63,6 +68,7 @@ def test_it_lets_a_practitioner_log_a_concern_about_a_new_child_with_the_keyboar
 def test_it_lets_the_coordinator_triage_a_concern_into_a_case_with_the_keyboard(demo_world, new_page):
     concern = case_services.concern_log(
         actor=demo_world[POLICE],
+        area=Area.objects.get(name="Southampton"),  # the demo coordinator's area (issue 18)
         new_child={"first_name": "Ottoline", "last_name": "Tabwright"},
         category=Category.objects.order_by("pk").first(),
         observed_at=timezone.now() - timedelta(hours=3),
