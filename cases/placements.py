@@ -12,7 +12,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from cases.access import get_case_for_user
@@ -83,17 +83,6 @@ def require_responsible(user: User, case: Case) -> None:
 def several_areas() -> bool:
     """Placements and transfers mean something only with more than one area (cached: no query)."""
     return len(all_area_ids()) > 1
-
-
-def coordinators_of(area_id: int) -> QuerySet[User]:
-    """Active coordinators acting in the area: the same rule as met.areas.area_ids (their agency works
-    there, and their own areas, if they have any, include it), as one query over every coordinator."""
-    return (
-        User.objects.filter(is_active=True, is_coordinator=True, agency__areas=area_id)
-        .filter(Q(areas=area_id) | Q(areas__isnull=True))
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def placed_here(user: User) -> QuerySet[Placement]:

@@ -20,7 +20,6 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from met.areas import all_area_ids, area_ids
 from met.models import Agency, Reminder, User
 from met.workdays import last_working_day, working_days_between
 
@@ -66,40 +65,6 @@ def _usable(user: User | None) -> User | None:
 def coordinators() -> tuple[User, ...]:
     """Everyone's last resort; a sweep reads them once and passes them to `steps_for`."""
     return tuple(User.objects.filter(is_active=True, is_coordinator=True).order_by("pk"))
-
-
-class AreaCoordinators:
-    """The active coordinators of each area, read once (three queries) for a sweep: `for_area(area_id)`
-    is who hears what concerns that area's case or meeting. With one area (or no area known) it is
-    every coordinator, exactly as before areas existed. Who acts where is met.areas.area_ids's rule
-    (the person's own areas within their agency's, or all of their agency's), read here in bulk."""
-
-    def __init__(self) -> None:
-        self.everyone = coordinators()
-        self.by_area: dict[int, tuple[User, ...]] | None = None
-        if len(all_area_ids()) > 1:
-            people = User.objects.filter(pk__in=[u.pk for u in self.everyone]).prefetch_related(
-                "areas", "agency__areas"
-            )
-            found: dict[int, list[User]] = {}
-            for user in sorted(people, key=lambda u: u.pk):
-                own = {a.pk for a in user.areas.all()}
-                agency = {a.pk for a in user.agency.areas.all()}
-                for area_id in agency & own if own else agency:
-                    found.setdefault(area_id, []).append(user)
-            self.by_area = {area_id: tuple(users) for area_id, users in found.items()}
-
-    def for_area(self, area_id: int | None) -> tuple[User, ...]:
-        if self.by_area is None or area_id is None:
-            return self.everyone
-        return self.by_area.get(area_id, ())
-
-
-def area_coordinators(area_id: int | None) -> tuple[User, ...]:
-    """The active coordinators of one area (every coordinator in a single-area installation)."""
-    if len(all_area_ids()) < 2 or area_id is None:
-        return coordinators()
-    return tuple(u for u in coordinators() if area_id in area_ids(u))
 
 
 def _fallback(agency: Agency | None, everyone: tuple[User, ...] | None) -> tuple[User, ...]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services.permissions import sync_user_permissions
 from meetings import escalation
-from met.areas import area_ids, covers_all_areas
+from met.areas import AreaCoordinators, area_ids, covers_all_areas
 from met.audit import audit
 from met.models import Agency, User
 from met.notifications import notify
@@ -420,7 +420,7 @@ def learning_actions_sweep(*, today: date | None = None) -> int:
     )
     # The last resort is the coordinators of the round's area: the one area its sample was drawn from
     # (issue 18), or every coordinator for a round across areas.
-    coordinators = escalation.AreaCoordinators()
+    coordinators = AreaCoordinators()
     areas_of = _round_areas(actions.values("finding__round_id"))
     mine = Section("Your learning actions from case audits", reverse("audit_round_list"))
     escalated = Section("Overdue learning actions escalated to you", reverse("audit_round_list"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, RiskLevel
 from met import cache
+from met.areas import AreaCoordinators
 from met.audit import audit
 from met.concurrency import check_version
 from met.models import User
@@ -406,11 +407,12 @@ def review_sweep(*, today: date | None = None) -> int:
     cases = Case.objects.filter(
         status=CaseStatus.OPEN, risk_review_due__isnull=False, risk_review_due__lte=today
     ).select_related("lead_professional")
-    coordinators = list(User.objects.filter(is_active=True, is_coordinator=True))
+    coordinators = AreaCoordinators()  # each case's own area's (issue 18)
     section = Section("Risk reviews due", reverse("reviews_due"))
     with digest() as reminders:
         for case in cases.iterator(chunk_size=2000):
-            for recipient in {*([case.lead_professional] if case.lead_professional else []), *coordinators}:
+            lead = [case.lead_professional] if case.lead_professional else []
+            for recipient in {*lead, *coordinators.for_area(case.area_id)}:
                 reminders.add(
                     kind="risk_review",
                     obj=case,

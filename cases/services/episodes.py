@@ -148,19 +148,23 @@ def returns_for_rhi_reminders(now: datetime):
 
 def rhi_sweep(*, now: datetime | None = None) -> int:
     """48 hours after a return with no interview: remind the lead professional. At 72: overdue, tell the coordinators too."""
-    from met.models import User as Member
+    from met.areas import AreaCoordinators
     from met.reminders import Section, digest
 
     now = now or timezone.now()
     episodes = returns_for_rhi_reminders(now)
-    coordinators = list(Member.objects.filter(is_active=True, is_coordinator=True))
+    # The coordinators of the child's own area (issue 18): another area's are never told about them.
+    coordinators = AreaCoordinators()
     section = Section("Return home interviews", reverse("rhi_overdue_list"))
     with digest() as reminders:
         for episode in episodes.iterator(chunk_size=2000):
             lead = episode.case.lead_professional
             due = missing.rhi_due_at(episode.returned_at)
             overdue = now > due
-            for recipient in {*([lead] if lead else []), *(coordinators if overdue or lead is None else [])}:
+            for recipient in {
+                *([lead] if lead else []),
+                *(coordinators.for_area(episode.case.area_id) if overdue or lead is None else ()),
+            }:
                 reminders.add(
                     kind="rhi",
                     obj=episode,

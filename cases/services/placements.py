@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, CaseTransfer, MissingEpisode, Placement
-from cases.placements import coordinators_of, live_placement, require_responsible
+from cases.placements import live_placement, require_responsible
 from cases.services.permissions import _child_audit
+from met.areas import coordinators_of
 from met.concurrency import check_version
 from met.models import Area, Reminder, User
 from met.notifications import Message, notify_many

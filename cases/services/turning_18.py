@@ -21,6 +21,7 @@ from cases.models import Case, CaseNote, CaseStatus, ClosureReason, TransitionPl
 from cases.services._versions import CONFLICT as CONFLICT  # the views tell a conflict by it
 from cases.services._versions import supersede
 from cases.services.concerns import case_close
+from met.areas import AreaCoordinators
 from met.audit import audit
 from met.models import User
 from met.reminders import Digest, Section
@@ -124,15 +125,15 @@ def cases_close_at_18(*, today: date | None = None) -> int:
     """Close every case still open (or referred) whose child has turned 18 by `today` and that began before
     the birthday, each in its own transaction. Returns how many this call closed."""
     today = today or timezone.localdate()
-    coordinators = list(User.objects.filter(is_active=True, is_coordinator=True))
+    coordinators = AreaCoordinators()  # each case's own area's (issue 18)
     closed = 0
     for candidate in turning_18.due_for_closure(Case.objects.all(), today):
-        closed += _close_one(case_id=candidate.pk, today=today, coordinators=coordinators)
+        closed += _close_one(case_id=candidate.pk, today=today, coordinators=coordinators.for_area(candidate.area_id))
     return closed
 
 
 @transaction.atomic
-def _close_one(*, case_id: int, today: date, coordinators: list[User]) -> int:
+def _close_one(*, case_id: int, today: date, coordinators: tuple[User, ...]) -> int:
     case = Case.objects.select_for_update(of=("self",)).select_related("child", "lead_professional").get(pk=case_id)
     if case.status == CaseStatus.CLOSED:  # closed meanwhile, by a person or another run
         return 0

@@ -17,7 +17,6 @@ from cases.missing import episode_rhi_state
 from cases.models import CaseTransfer, MissingEpisode, Placement, SafetyPlan
 from cases.placement_forms import PlacementEndForm, PlacementStartForm, TransferForm
 from cases.placements import (
-    coordinators_of,
     get_case_for_area_change,
     get_placement_view_for_user,
     is_responsible,
@@ -27,6 +26,7 @@ from cases.placements import (
 from cases.services import placements as services
 from cases.views._shared import PAGE_SIZE
 from met.access import require_case_role
+from met.areas import coordinators_of
 from met.audit import audit, audit_list_page
 from met.concurrency import StaleEditError
 from met.views.editing import apply_service_error

@@ -9,8 +9,8 @@ reminder sweeps keep theirs, so a second decision or a concurrent save tells nob
 
 from django.db import IntegrityError, transaction
 
-from meetings.escalation import area_coordinators
 from meetings.models import AgendaItem
+from met.areas import coordinators_of
 from met.models import Reminder
 from met.notifications import Message, notify_many
 
@@ -25,7 +25,7 @@ def notify_placed_discussed(item: AgendaItem) -> int:
         return 0
     told = Reminder.objects.filter(kind=KIND, object_type="meetings.meeting", object_id=meeting.pk, key=str(case.pk))
     already = set(told.values_list("recipient_id", flat=True))
-    recipients = [user for user in area_coordinators(case.area_id) if user.pk not in already]
+    recipients = [user for user in coordinators_of(case.area_id) if user.pk not in already]
     if not recipients:
         return 0
     try:

@@ -13,6 +13,7 @@ from meetings.models import (
     ActionStatus,
     Feedback,
 )
+from met.areas import AreaCoordinators
 from met.models import User
 from met.reminders import Section, digest
 
@@ -24,7 +25,7 @@ def actions_sweep(*, today: date | None = None) -> int:
         "owner__line_manager__line_manager", "owner_agency__senior_contact", "case", "meeting"
     )
     # The last resort is the coordinators of the action's area: its case's (issue 18).
-    coordinators = escalation.AreaCoordinators()
+    coordinators = AreaCoordinators()
     mine = Section("Your actions due", reverse("my_actions"))
     escalated = Section("Overdue actions escalated to you", reverse("agency_actions"))
     with digest() as reminders:
@@ -86,7 +87,7 @@ def feedback_sweep(*, today: date | None = None) -> int:
         "meeting__created_by__line_manager__line_manager", "meeting__created_by__agency__senior_contact", "case"
     )
     # Feedback is owed by the meeting's area: its coordinators are the last resort (issue 18).
-    coordinators = escalation.AreaCoordinators()
+    coordinators = AreaCoordinators()
     section = Section("Feedback to professionals")
     with digest() as reminders:
         for record in records.iterator(chunk_size=2000):

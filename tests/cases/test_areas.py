@@ -190,3 +190,20 @@ def test_it_seeds_a_demo_of_two_areas_with_a_child_placed_across_the_border(logi
     listed = text(login(user(POLICE)).get(reverse("case_list"), {"status": "open"}))
     assert placement.case.child.last_name in listed
     assert placement.case.area == portsmouth
+
+
+def test_it_tells_only_the_childs_own_areas_coordinators_of_an_overdue_interview_or_review(areas):
+    from cases import services as case_services
+    from met.models import Notification
+    from riskassessment import services as risk_services
+
+    theirs = make_case(pompey(), first_name="Northkid")
+    add_episode(theirs, days_ago=5, hours_away=6)  # back four days ago, no interview: overdue
+    Case.objects.filter(pk=theirs.pk).update(risk_review_due=timezone.localdate() - timedelta(days=1))
+
+    case_services.rhi_sweep()
+    risk_services.review_sweep()
+
+    told = set(Notification.objects.values_list("recipient__email", flat=True))
+    assert pompey().email in told
+    assert COORDINATOR not in told  # Southampton's coordinator never hears of a Portsmouth child

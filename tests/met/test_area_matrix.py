@@ -134,7 +134,8 @@ def test_it_never_names_another_areas_child_in_a_list_count_search_or_export(wor
             if name in body or re.search(rf"\b{re.escape(world.references[variant])}\b", body):
                 problems.append(f"{url} shows {variant} ({name})")
     for url, _ in matrix.CONCERN_LISTS:
-        if api.get(url).status_code == 200 and api.get(url).json()["results"]:
+        response = api.get(url)
+        if response.status_code == 200 and response.json()["results"]:
             problems.append(f"{url} lists another area's concerns")
     assert not problems, f"{role}:\n" + "\n".join(problems)
 
