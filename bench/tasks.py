@@ -202,11 +202,12 @@ def due_now() -> dict:
     from cases.services.episodes import returns_for_rhi_reminders
     from meetings import escalation
     from meetings.models import Action, ActionStatus, Feedback
-    from met.models import Reminder, User
+    from met.areas import AreaCoordinators
+    from met.models import Reminder
 
     now = timezone.now()
     today = timezone.localdate(now)
-    coordinators = list(User.objects.filter(is_active=True, is_coordinator=True))
+    coordinators = AreaCoordinators()  # the child's own area's (issue 18)
     sent = set(Reminder.objects.values_list("kind", "object_id", "key", "recipient_id"))
     wanted: set[tuple] = set()
 
@@ -227,13 +228,16 @@ def due_now() -> dict:
     for e in episodes:
         overdue = now > missing.rhi_due_at(e.returned_at)
         lead = e.case.lead_professional
-        people = {*([lead] if lead else []), *(coordinators if overdue or lead is None else [])}
+        people = {
+            *([lead] if lead else []),
+            *(coordinators.for_area(e.case.area_id) if overdue or lead is None else ()),
+        }
         wanted |= {("rhi", e.pk, "overdue" if overdue else "48h", r.pk) for r in people if r.is_active}
     reviews = Case.objects.filter(
         Q(status=CaseStatus.OPEN, risk_review_due__isnull=False, risk_review_due__lte=today)
     ).select_related("lead_professional")
     for c in reviews:
-        people = {*([c.lead_professional] if c.lead_professional else []), *coordinators}
+        people = {*([c.lead_professional] if c.lead_professional else []), *coordinators.for_area(c.area_id)}
         wanted |= {("risk_review", c.pk, c.risk_review_due.isoformat(), r.pk) for r in people if r.is_active}
     items = {
         "actions": actions.count(),
