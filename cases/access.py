@@ -15,8 +15,8 @@ not change is a 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import Expression, RawSQL
 from django.http import Http404
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Child, Concern, MissingEpisode
@@ -284,6 +284,23 @@ def restrict_concerns_to_visible(queryset: QuerySet[Concern], user: User) -> Que
     if not user.is_practitioner or not user.is_active:
         return queryset.none()
     return queryset.filter(_visible(user, "view_case", "case") | Q(logged_by=user))
+
+
+def case_seen_column(user: User, case_field: str) -> Expression:
+    """Whether the user may see the case of each row (records through `case_field`), as a column, for a
+    list that shows records whose case its reader may not see (a concern they logged). Read from the
+    row's own case, already joined, and a grant probe per row: an EXISTS over every visible case became
+    a hash of 50,000 case ids for each page of 25 concerns (14 of a 31 ms query, issue 14)."""
+    if user.sees_all_cases:
+        areas = _coordinated(user, case_field)
+        if areas is None:
+            return Value(True, output_field=BooleanField())
+        if user.is_practitioner and user.is_active:
+            areas |= _visible_per_row(user, "view_case", case_field)
+        return ExpressionWrapper(areas, output_field=BooleanField())
+    if not user.is_practitioner or not user.is_active:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(_visible_per_row(user, "view_case", case_field), output_field=BooleanField())
 
 
 def _practitioner_sight(user: User) -> Q:

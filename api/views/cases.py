@@ -1,7 +1,7 @@
 """Children, cases, concerns and missing episodes: cases/access.py decides, cases/services.py writes."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Value
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -14,6 +14,7 @@ from api.filters import CaseFilter, ChildFilter, ConcernFilter, MissingEpisodeFi
 from api.views.base import ApiViewSet, acting, expected_version, remap_errors
 from cases import services
 from cases.access import (
+    case_seen_column,
     cases_visible_to,
     get_case_for_user,
     get_concern_for_user,
@@ -212,13 +213,9 @@ class ConcernViewSet(ApiViewSet):
     def visible_queryset(self):
         user = self.request.user
         # Whoever logged a concern sees it, but learns which case it joined only if they may see the case.
-        # (For coordinators and chairs it is every case: no hash of 100,000 case ids per page.)
-        case_visible = (
-            Value(True, output_field=BooleanField())
-            if user.sees_all_cases and covers_all_areas(user)
-            else Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
+        return restrict_concerns_to_visible(_concern_queryset(), user).annotate(
+            case_visible=case_seen_column(user, "case")
         )
-        return restrict_concerns_to_visible(_concern_queryset(), user).annotate(case_visible=case_visible)
 
     def child_of(self, concern: Concern) -> int:
         return concern.case.child_id
