@@ -44,3 +44,7 @@ def test_it_reads_both_in_one_query_and_keeps_the_agency_for_the_rest_of_the_req
     assert len(queries) == 1
     assert context["unread_notifications"] == 0
     assert agency.short_name == demo_data[POLICE].agency.short_name
+    # Converted as the ORM converts (SQLite gives 1 for true, text for a moment, without them).
+    assert agency == demo_data[POLICE].agency
+    assert agency.is_active is True
+    assert agency.created_at == demo_data[POLICE].agency.created_at
