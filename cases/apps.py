@@ -12,6 +12,7 @@ class CasesConfig(AppConfig):
 
         from cases.forms import forget_choices, forget_practitioners
         from cases.models import Case, Category, Child, MissingEpisode
+        from cases.selectors import forget_lookups
         from met.models import Agency, User
 
         # The case list's "lead professional" choices are kept a minute (cases/forms.py).
@@ -21,6 +22,7 @@ class CasesConfig(AppConfig):
         for model in (Category, Agency):
             for name, signal in (("saved", post_save), ("deleted", post_delete)):
                 signal.connect(forget_choices, sender=model, dispatch_uid=f"cases_forget_{model.__name__}_{name}")
+                signal.connect(forget_lookups, sender=model, dispatch_uid=f"cases_lookups_{model.__name__}_{name}")
 
         # Before/after history of every change to these records (DESIGN §8).
         auditlog.register(Child, exclude_fields=["version"])

@@ -92,9 +92,14 @@ class ApiViewSet(viewsets.GenericViewSet):
         """The child a record is about, for the audit trail; None for records about no child."""
         return None
 
+    def page_read(self, page: list) -> list:
+        """A list's page once read, before it is audited and serialized: for what a view reads for the
+        page's rows together rather than row by row."""
+        return page
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        page = self.page_read(self.paginate_queryset(queryset))
         if self.audit_kind:
             audit_list(request, page, kind=self.audit_kind, child_of=self.child_of)
         serializer = self.get_serializer(page, many=True)

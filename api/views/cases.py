@@ -27,6 +27,7 @@ from cases.duplicates import possible_duplicates
 from cases.forms import CHILD_FIELDS
 from cases.merge import surviving_record
 from cases.models import Case, Child, Concern, MissingEpisode
+from cases.selectors import with_lookups
 from met.areas import area_ids, covers_all_areas
 from met.concurrency import StaleEditError
 from met.models import Area
@@ -124,7 +125,13 @@ class CaseViewSet(ApiViewSet):
     audit_kind = "case"
 
     def visible_queryset(self):
-        return restrict_to_visible(case_queryset(), self.request.user, per_row=True)
+        rows = Case.objects.select_related("child", "lead_agency", "lead_professional").prefetch_related(
+            "restricted_to"
+        )
+        return restrict_to_visible(rows, self.request.user, per_row=True)
+
+    def page_read(self, page: list) -> list:
+        return with_lookups(page, "categories", "agencies_involved")
 
     def counted_queryset(self):
         return self.filter_queryset(restrict_to_visible(Case.objects.all(), self.request.user)).order_by()

@@ -1,0 +1,75 @@
+"""A page of cases with its categories and agencies read together (cases.selectors.with_lookups)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case, Category
+from cases.selectors import forget_lookups, with_lookups
+from met.models import Agency
+from tests.factories import AgencyFactory, CaseFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases():
+    first, second, third = CategoryFactory(order=3), CategoryFactory(order=1), CategoryFactory(order=2)
+    police, health = AgencyFactory(name="Zeta police"), AgencyFactory(name="Alpha health")
+    made = [
+        CaseFactory(categories=[first, second, third]),
+        CaseFactory(categories=[third]),
+        CaseFactory(),
+    ]
+    made[0].agencies_involved.set([police, health])
+    made[2].agencies_involved.set([police])
+    forget_lookups()
+    return made
+
+
+def test_it_reads_a_pages_categories_and_agencies_as_prefetch_related_would(cases):
+    ids = [case.pk for case in cases]
+    expected = {
+        case.pk: (list(case.categories.all()), list(case.agencies_involved.all()))
+        for case in Case.objects.filter(pk__in=ids).prefetch_related("categories", "agencies_involved")
+    }
+    with_lookups(Case.objects.filter(pk__in=ids))  # fills the cache of categories and agencies
+
+    with CaptureQueriesContext(connection) as queries:
+        page = with_lookups(Case.objects.filter(pk__in=ids).order_by("pk"), "categories", "agencies_involved")
+        got = {case.pk: (list(case.categories.all()), list(case.agencies_involved.all())) for case in page}
+
+    assert got == expected
+    assert [c.order for c in got[cases[0].pk][0]] == [1, 2, 3]  # the categories' own order, as ever
+    assert [a.name for a in got[cases[0].pk][1]] == ["Alpha health", "Zeta police"]
+    assert got[cases[2].pk][0] == []
+    assert len(queries) == 3  # the page, and one query of id pairs for each of the two
+
+
+def test_it_reads_a_category_added_since_the_cache_was_filled(cases):
+    with_lookups([cases[1]])
+    # Added where no signal reaches this process's cache (another web process, a bulk load).
+    (new,) = Category.objects.bulk_create([Category(code="new-kind", name="A new kind", order=0, definition="New.")])
+    cases[1].categories.through.objects.create(case=cases[1], category=new)
+
+    (case,) = with_lookups(Case.objects.filter(pk=cases[1].pk))
+
+    assert [c.code for c in case.categories.all()] == [
+        "new-kind",
+        Case.objects.get(pk=cases[1].pk).categories.exclude(pk=new.pk).get().code,
+    ]
+
+
+def test_it_forgets_what_it_kept_when_a_category_or_agency_is_saved(cases):
+    with_lookups([cases[0]], "categories", "agencies_involved")
+    category = Case.objects.get(pk=cases[0].pk).categories.order_by("order").first()
+    category.name = "Renamed"
+    category.save()
+    agency = Agency.objects.get(name="Zeta police")
+    agency.name = "Renamed police"
+    agency.save()
+
+    (case,) = with_lookups(Case.objects.filter(pk=cases[0].pk), "categories", "agencies_involved")
+
+    assert "Renamed" in [c.name for c in case.categories.all()]
+    assert "Renamed police" in [a.name for a in case.agencies_involved.all()]
