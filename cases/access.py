@@ -15,8 +15,8 @@ not change is a 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import Expression
 from django.http import Http404
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Child, Concern, MissingEpisode
@@ -69,32 +69,63 @@ def _cases_with_perm(user: User, codename: str) -> QuerySet[Case]:
     return Case.objects.filter(_visible(user, codename))
 
 
-class _PerRow(Exists):
-    """EXISTS that PostgreSQL looks up row by row. Left to itself it turns a grant EXISTS into a hash
-    of all the user's grants (21,000 for a police practitioner at 100,000 cases), built in full even
-    for a page that reads 450 cases to show 25; OFFSET 0 keeps it a subquery per row, an index probe
-    each (6.3 → 2.4 ms for the police case list, issue 14). Only for pages of a list: a count over
-    every case wants the hash."""
-
-    template = "EXISTS(%(subquery)s OFFSET 0)"
-
-
 _PERMISSION_ID = (
     "SELECT p.id FROM auth_permission p JOIN django_content_type t ON t.id = p.content_type_id"
     " WHERE t.app_label = 'cases' AND t.model = 'case' AND p.codename = %s"
 )
 
 
+class _GrantedPerRow(Expression):
+    """Whether the user holds `codename` on each row's case, through their agency's groups or in person,
+    looked up row by row: for pages of a list, sorted and sliced. Left to itself PostgreSQL turns a
+    grant EXISTS into a hash of all the user's grants (21,000 for a police practitioner at 100,000
+    cases), built in full even for a page that reads 450 cases to show 25; LIMIT 1 OFFSET 0 keeps each
+    a subquery per row, an index probe each (6.3 -> 2.4 ms for the police case list). A count over
+    every case wants the hash (_visible). Written as SQL around the row's own case column: built
+    through the ORM the two subqueries took longer to compile (2 of the police case list's 3.5 ms of
+    statement building) than PostgreSQL took to run them (issue 14). The case column is an ordinary
+    source expression, relabelled like any other if the query becomes a subquery."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, case_id, *, user_id: int, group_ids: list[int], codename: str):
+        super().__init__()
+        self.case_id, self.user_id, self.group_ids, self.codename = case_id, user_id, group_ids, codename
+
+    def get_source_expressions(self):
+        return [self.case_id]
+
+    def set_source_expressions(self, exprs):
+        (self.case_id,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.case_id = self.case_id.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.case_id)
+        # Table and column names from the models; every value is a parameter.
+        probe = (
+            "EXISTS(SELECT 1 FROM {table} g WHERE g.content_object_id = {column} AND {who}"  # noqa: S608
+            " AND g.permission_id = (" + _PERMISSION_ID + ") LIMIT 1 OFFSET 0)"
+        )
+        sql, params = [], []
+        if self.group_ids:
+            who = "g.group_id IN (" + ", ".join(["%s"] * len(self.group_ids)) + ")"
+            sql.append(probe.format(table=CaseGroupObjectPermission._meta.db_table, column=column, who=who))
+            params += [*column_params, *self.group_ids, self.codename]
+        sql.append(probe.format(table=CaseUserObjectPermission._meta.db_table, column=column, who="g.user_id = %s"))
+        params += [*column_params, self.user_id, self.codename]
+        return "(" + " OR ".join(sql) + ")", params
+
+
 def _visible_per_row(user: User, codename: str, case_field: str | None = None) -> Q:
-    case_id = OuterRef(f"{case_field}_id" if case_field else "pk")
-    # Read once per query (an InitPlan), not joined for every row probed; as SQL, as the ORM took
-    # longer to build it as a subquery than PostgreSQL to run it.
-    permission = RawSQL(_PERMISSION_ID, (codename,))  # noqa: S611 - constant SQL, the codename a parameter
-    via_agency = CaseGroupObjectPermission.objects.filter(
-        content_object_id=case_id, group_id__in=_group_ids(user), permission_id=permission
+    granted = _GrantedPerRow(
+        F(f"{case_field}_id" if case_field else "pk"), user_id=user.pk, group_ids=_group_ids(user), codename=codename
     )
-    via_person = CaseUserObjectPermission.objects.filter(content_object_id=case_id, user=user, permission_id=permission)
-    return (Q(_PerRow(via_agency)) | Q(_PerRow(via_person))) & _restriction_allows(user, case_field)
+    return Q(granted) & _restriction_allows(user, case_field)
 
 
 def _visible(user: User, codename: str, case_field: str | None = None, *, case_id: int | None = None) -> Q:
@@ -131,7 +162,7 @@ def restrict_to_visible(
     about a case through the foreign key `case_field`. The lists and the API start here.
 
     `per_row` for a page of a list, sorted and sliced: the same rule, checked case by case as the rows
-    are read (_PerRow); counts and aggregates keep the default.
+    are read (_GrantedPerRow); counts and aggregates keep the default.
 
     For coordinators and chairs: their areas' cases, with no subquery at all (and no filter at all with
     one area). On cases the rule goes straight into the query's own WHERE rather than through

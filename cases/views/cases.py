@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -59,15 +59,14 @@ def case_detail(request, pk: int):
         request.user,
         pk,
         queryset=extensions.with_case_facts(
-            selectors.case_queryset()
-            .prefetch_related(Prefetch("agencies_involved"))
-            .annotate(
+            selectors.case_queryset().annotate(
                 met_has_other_cases=Exists(
                     Case.objects.filter(child_id=OuterRef("child_id")).exclude(pk=OuterRef("pk"))
                 )
             )
         ),
     )
+    selectors.with_lookups([case], "categories", "agencies_involved")
     return _case_page(request, case, note_form=NoteForm())
 
 

@@ -100,7 +100,12 @@ def meeting_detail(request, pk: int):
         "today": timezone.localdate(),
     }
     if request.user.sees_all_cases:
-        context["feedback"] = meeting.feedback.select_related("case__child", "lead_professional", "sent_by")
+        # Feedback is owed from sign-off (services.meeting_sign_off): an agenda before it has none to read.
+        context["feedback"] = (
+            meeting.feedback.select_related("case__child", "lead_professional", "sent_by")
+            if meeting.is_signed_off
+            else []
+        )
         context["feedback_form"] = FeedbackSentForm()
     if context["show_children"]:
         items, sections, removed = selectors.agenda_sections(meeting, request.user, detail=False)
