@@ -77,6 +77,9 @@ def case_queryset():
 LOOKUPS_KEY = "met:case-lookups"
 
 
+LOOKUPS = ("categories", "agencies_involved")
+
+
 def _lookups() -> dict[str, dict[int, Model]]:
     # Categories and agencies change a few times a year: kept five minutes as the case list's filter
     # choices are (cases/forms.py), and forgotten with them when one is saved (cases/apps.py).
@@ -95,11 +98,12 @@ def forget_lookups(sender=None, **kwargs) -> None:
 
 
 def with_lookups(cases, *names: str) -> list[Case]:
-    """A page of cases with their categories (and, named, their agencies involved) read as
-    prefetch_related leaves them, for `case.categories.all` in a template: one query of id pairs from
-    the link table, the categories and agencies themselves from the cache. prefetch_related made a
-    related manager and a queryset for every case: 5 ms of a 25-row page (issue 14). Each case's list
-    is a list, not a queryset, so that nothing can filter it by mistake as if it were the case's own."""
+    """A page of cases with their categories (and, named, their agencies involved or the people a
+    restricted case is restricted to) read as prefetch_related leaves them, for `case.categories.all`
+    in a template: one query of id pairs from the link table; categories and agencies from the cache,
+    people read by id only when there are any. prefetch_related made a related manager and a queryset
+    for every case: 5 ms of a 25-row page (issue 14). Each case's list is a list, not a queryset, so
+    that nothing can filter it by mistake as if it were the case's own."""
     cases = list(cases)
     ids = [case.pk for case in cases]
     for name in names or ("categories",):
@@ -109,11 +113,15 @@ def with_lookups(cases, *names: str) -> list[Case]:
                 "case_id", f"{field.m2m_reverse_field_name()}_id"
             )
         )
-        known = _lookups()[name]
-        if any(other_id not in known for _, other_id in pairs):
-            # One added since the cache was filled (by another process, or without a signal).
-            forget_lookups()
+        if name not in LOOKUPS:
+            wanted = {other_id for _, other_id in pairs}
+            known = {o.pk: o for o in field.related_model.objects.filter(pk__in=wanted)} if wanted else {}
+        else:
             known = _lookups()[name]
+            if any(other_id not in known for _, other_id in pairs):
+                # One added since the cache was filled (by another process, or without a signal).
+                forget_lookups()
+                known = _lookups()[name]
         order = {pk: n for n, pk in enumerate(known)}  # the model's own ordering, as a prefetch has it
         rows: dict[int, list] = {pk: [] for pk in ids}
         for case_id, other_id in sorted(pairs, key=lambda pair: order[pair[1]]):

@@ -125,13 +125,11 @@ class CaseViewSet(ApiViewSet):
     audit_kind = "case"
 
     def visible_queryset(self):
-        rows = Case.objects.select_related("child", "lead_agency", "lead_professional").prefetch_related(
-            "restricted_to"
-        )
+        rows = Case.objects.select_related("child", "lead_agency", "lead_professional")
         return restrict_to_visible(rows, self.request.user, per_row=True)
 
     def page_read(self, page: list) -> list:
-        return with_lookups(page, "categories", "agencies_involved")
+        return with_lookups(page, "categories", "agencies_involved", "restricted_to")
 
     def counted_queryset(self):
         return self.filter_queryset(restrict_to_visible(Case.objects.all(), self.request.user)).order_by()

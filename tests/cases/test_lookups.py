@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case, Category
 from cases.selectors import forget_lookups, with_lookups
 from met.models import Agency
-from tests.factories import AgencyFactory, CaseFactory, CategoryFactory
+from tests.factories import AgencyFactory, CaseFactory, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,22 @@ def test_it_forgets_what_it_kept_when_a_category_or_agency_is_saved(cases):
 
     assert "Renamed" in [c.name for c in case.categories.all()]
     assert "Renamed police" in [a.name for a in case.agencies_involved.all()]
+
+
+def test_it_reads_the_people_a_case_is_restricted_to_only_when_there_are_any(cases):
+    named = [UserFactory(full_name="Zed Named"), UserFactory(full_name="Amy Named")]
+    cases[1].restricted_to.set(named)
+    ids = [case.pk for case in cases]
+    expected = {
+        c.pk: list(c.restricted_to.all()) for c in Case.objects.filter(pk__in=ids).prefetch_related("restricted_to")
+    }
+
+    with CaptureQueriesContext(connection) as queries:
+        page = with_lookups(Case.objects.filter(pk__in=ids), "restricted_to")
+    assert {case.pk: list(case.restricted_to.all()) for case in page} == expected
+    assert len(queries) == 3  # the page, the id pairs, the two people
+
+    with CaptureQueriesContext(connection) as queries:
+        (case,) = with_lookups(Case.objects.filter(pk=cases[0].pk), "restricted_to")
+    assert list(case.restricted_to.all()) == []
+    assert len(queries) == 2  # nobody named: no query for people
