@@ -188,12 +188,11 @@ class Case(models.Model):
             # The case list's order (newest first), so a page is read in order rather than sorted.
             models.Index(fields=["-created_at", "-id"], name="cases_case_newest_first"),
             # Reviews due (open cases, soonest first): without it the planner walked the review-date
-            # index past 18,000 closed cases for each page (issue 14).
-            models.Index(
-                fields=["risk_review_due", "id"],
-                condition=models.Q(status="open", risk_review_due__isnull=False),
-                name="cases_case_review_due_open",
-            ),
+            # index past 18,000 closed cases for each page (issue 14). Status leads rather than being a
+            # partial index's condition: the page's statement is prepared, and from its sixth run
+            # PostgreSQL plans it once for any status, which a partial index for "open" cannot serve
+            # (15 ms a page instead of 0.5).
+            models.Index(fields=["status", "risk_review_due", "id"], name="cases_case_status_review_due"),
         ]
 
     def __str__(self) -> str:
