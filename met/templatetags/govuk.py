@@ -1,5 +1,6 @@
 """Render Django form fields as GOV.UK Design System components."""
 
+import functools
 from html import escape
 
 from django import forms, template
@@ -37,13 +38,14 @@ def field(bound_field, hint: str = "", width: str = "", label_size: str = ""):
         default_width = "govuk-input--width-10"
     else:
         default_width = ""
+    select = kind in {"select", "selectmultiple"}
     return {
         "f": bound_field,
         "kind": kind,
-        "options": (options := _options(bound_field, kind)),
+        "options": [] if select else _options(bound_field, kind),
         # A select's options as HTML made here: hundreds of people in one select, each option a
         # template render, cost more than the rest of the case list (issue 14).
-        "option_tags": _option_tags(options) if kind in {"select", "selectmultiple"} else "",
+        "option_tags": _option_tags(bound_field, kind) if select else "",
         "input_type": input_type,
         "hint": hint or bound_field.help_text,
         "width": width or widget.attrs.get("class", "") or default_width,
@@ -53,16 +55,23 @@ def field(bound_field, hint: str = "", width: str = "", label_size: str = ""):
     }
 
 
-def _option_tags(options: list[tuple]) -> str:
+@functools.lru_cache(maxsize=4096)
+def _option(value: str, label: str) -> tuple[str, str]:
     # The standard library's escape, not format_html's: Django's escape checks every argument for
-    # lazy strings, and a select of a region's few hundred people made that a tenth of the case
-    # list's time (issue 14). Labels are plain text here (names, agency names), never marked safe.
-    return mark_safe(  # noqa: S308 - every value and label is escaped just here
-        "".join(
-            f'<option value="{escape(str(value))}"{" selected" if chosen else ""}>{escape(str(label))}</option>'
-            for value, label, chosen, _ in options
-        )
-    )
+    # lazy strings. Each option's two halves are made once and kept: the case list's select of a
+    # region's few hundred people escaped every name on every view (issue 14). Labels are plain
+    # text here (names, agency names), never marked safe.
+    return f'<option value="{escape(value)}"', f">{escape(label)}</option>"
+
+
+def _option_tags(bound_field, kind: str) -> str:
+    current = bound_field.value()
+    chosen = {str(v) for v in current or []} if kind == "selectmultiple" else {str(current)}
+    tags = []
+    for value, label in bound_field.field.choices:
+        head, tail = _option("" if value is None and kind == "select" else str(value), str(label))
+        tags.append(head + " selected" + tail if str(value) in chosen else head + tail)
+    return mark_safe("".join(tags))  # noqa: S308 - every value and label escaped in _option
 
 
 def _options(bound_field, kind: str) -> list[tuple]:
