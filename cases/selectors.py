@@ -74,6 +74,18 @@ def case_queryset():
     return Case.objects.select_related("child", "lead_agency", "lead_professional")
 
 
+# What a row of the case list shows (cases/case_list.html): a full row of the case, its child, lead agency
+# and lead professional is some seventy columns, and building and reading them was a fifth of reading
+# the page of cases (issue 14). A field shown later must be added here, or each row reads it alone:
+# tests/cases/test_query_counts.py counts the list's queries.
+CASE_ROW_FIELDS = (
+    *("id", "child_id", "area_id", "status", "risk_level", "is_frequent_missing", "is_restricted", "created_at"),
+    *("lead_agency_id", "lead_professional_id", "child__first_name", "child__last_name", "child__date_of_birth"),
+    *("lead_agency__short_name", "lead_professional__full_name", "lead_professional__email"),
+    "lead_professional__is_active",
+)
+
+
 LOOKUPS_KEY = "met:case-lookups"
 
 

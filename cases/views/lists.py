@@ -34,7 +34,7 @@ def case_list(request):
     form = CaseFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
-    cases = selectors.filtered_cases(request.user, form.cleaned_data, per_row=True)
+    cases = selectors.filtered_cases(request.user, form.cleaned_data, per_row=True).only(*selectors.CASE_ROW_FIELDS)
     paginator = CountKeptPaginator(
         cases,
         PAGE_SIZE,
