@@ -16,6 +16,16 @@ def _placed_last(item) -> bool:
     return item.placed_here  # a stable sort: the agenda's own order is kept within each group
 
 
+# What the agenda page shows of each item's case, child, place, person and remover: their full rows were
+# some eighty columns for 40 items, a fifth of building and reading the agenda (issue 14). A field
+# shown later must be added here, or each item reads it alone (tests/meetings/test_query_counts.py).
+AGENDA_RELATED_FIELDS = (
+    *("case__child_id", "case__area_id", "case__status", "case__risk_level", "case__is_restricted"),
+    *("case__lead_professional_id", "case__child__first_name", "case__child__last_name", "place__name"),
+    *("person__name", "removed_by__full_name", "removed_by__email", "removed_by__is_active"),
+)
+
+
 def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
     """The items the user may see, by section, and the removed ones: (items, sections, removed).
     With detail=False, only what the agenda page shows: not each item's actions (the minutes show them)
@@ -34,8 +44,11 @@ def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
         prefetches.append("actions__owner")
         queryset = item_queryset()
     else:
-        # The page names each child, not their lead professional (the pack and the item pages do).
-        queryset = AgendaItem.objects.select_related("case__child", "place", "person", "removed_by")
+        # The page names each child, not their lead professional (the pack and the item pages do); of
+        # the case, child, place, person and remover only what it shows (AGENDA_RELATED_FIELDS).
+        queryset = AgendaItem.objects.select_related("case__child", "place", "person", "removed_by").only(
+            *(f.name for f in AgendaItem._meta.concrete_fields), *AGENDA_RELATED_FIELDS
+        )
     items = visible_items(user, queryset.filter(meeting=meeting).prefetch_related(*prefetches))
     # Another area's children placed in this one (issue 18) go last in section 5, under their own
     # heading (PLACED_HERE_HEADING): no query at all in a single-area installation.
