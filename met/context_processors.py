@@ -1,7 +1,8 @@
 import functools
 
+from django.conf import settings
 from django.db import connection
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from met.models import Agency, Role, User
 
@@ -28,32 +29,42 @@ def _header_facts(user) -> int:
     return row.unread
 
 
+@functools.cache
+def _reversed(name: str, urlconf: str, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def _url(name: str) -> str:
+    # The header's ten or so links are the same on every page: reversed once per URLconf and prefix.
+    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
 def navigation(request):
     """The links each person sees: only what their roles let them do."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or request.path.startswith("/account/2fa/"):
         return {"nav_items": []}
-    items = [("Home", reverse("home"))]
+    items = [("Home", _url("home"))]
     if user.has_case_role:
-        items.append(("Cases", reverse("case_list")))
-        items.append(("Log a concern", reverse("concern_log")))
+        items.append(("Cases", _url("case_list")))
+        items.append(("Log a concern", _url("concern_log")))
     if user.has_case_role:
-        items.append(("Meetings", reverse("meeting_list")))
-        items.append(("Your actions", reverse("my_actions")))
+        items.append(("Meetings", _url("meeting_list")))
+        items.append(("Your actions", _url("my_actions")))
     if user.sees_all_cases:
-        items.append(("Triage", reverse("triage_inbox")))
-        items.append(("Dashboard", reverse("dashboard")))
+        items.append(("Triage", _url("triage_inbox")))
+        items.append(("Dashboard", _url("dashboard")))
     if user.is_agency_admin or user.is_system_admin:
-        items.append(("Accounts", reverse("user_list")))
+        items.append(("Accounts", _url("user_list")))
     if user.has_role(Role.SYSTEM_ADMIN):
-        items.append(("Agencies", reverse("agency_list")))
-        items.append(("Areas", reverse("area_list")))
-        items.append(("Risk tool", reverse("tool_versions")))
-        items.append(("Merged records", reverse("child_merge_list")))
-    items.append(("Your account", reverse("account")))
+        items.append(("Agencies", _url("agency_list")))
+        items.append(("Areas", _url("area_list")))
+        items.append(("Risk tool", _url("tool_versions")))
+        items.append(("Merged records", _url("child_merge_list")))
+    items.append(("Your account", _url("account")))
     path = request.path
     unread = _header_facts(user)
-    items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
+    items.append((f"Notifications ({unread})" if unread else "Notifications", _url("notifications")))
     return {
         "unread_notifications": unread,
         "nav_items": [
