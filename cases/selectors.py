@@ -181,10 +181,17 @@ def filter_cases(cases, data: dict):
     return cases.order_by("-created_at", "-pk")
 
 
+# What the case page's timeline shows of a concern's logger, agency and category: the logger's full row is
+# some forty columns (issue 14). A field shown later must be added here, or each concern reads it alone.
+TIMELINE_CONCERN_FIELDS = ("logged_by__full_name", "source_agency__short_name", "category__name")
+
+
 def case_timeline(case: Case, now: datetime) -> list[dict]:
     """Everything that happened on a case, newest first: its own records and what other apps add."""
     items = []
-    concerns = case.concerns.select_related("logged_by", "source_agency", "category")
+    concerns = case.concerns.select_related("logged_by", "source_agency", "category").only(
+        *(f.name for f in Concern._meta.concrete_fields), *TIMELINE_CONCERN_FIELDS
+    )
     for concern in concerns if extensions.case_has(case, "concerns") else ():
         items.append({"kind": "concern", "at": concern.observed_at, "obj": concern})
     for episode in case.missing_episodes.all() if extensions.case_has(case, "missing_episodes") else ():

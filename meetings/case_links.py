@@ -7,6 +7,17 @@ from cases.extensions import case_has
 from meetings.escalation import escalation_summaries, overdue_cutoff
 from meetings.models import Action, ActionStatus, Decision
 
+# What the case page's timeline shows of an action's owner, agency and meeting: their full rows were some
+# sixty columns an action, the timeline's slowest read (issue 14). A field shown later must be added here,
+# or each action reads it alone (tests/cases/test_query_counts.py).
+TIMELINE_ACTION_FIELDS = (
+    "owner__full_name",
+    "owner__email",
+    "owner__is_active",
+    "owner_agency__short_name",
+    "meeting__date",
+)
+
 
 def timeline_items(case, now) -> list[dict]:
     decisions = Decision.objects.filter(case=case).prefetch_related("meeting", "recorded_by")
@@ -16,9 +27,14 @@ def timeline_items(case, now) -> list[dict]:
     ]
     if not case_has(case, "actions"):
         return items
-    actions = list(Action.objects.filter(case=case).select_related("owner", "owner_agency", "meeting"))
-    escalated = escalation_summaries(a.pk for a in actions)
+    actions = list(
+        Action.objects.filter(case=case)
+        .select_related("owner", "owner_agency", "meeting")
+        .only(*(f.name for f in Action._meta.concrete_fields), *TIMELINE_ACTION_FIELDS)
+    )
     cutoff = overdue_cutoff()
+    # Only an overdue action can have been escalated: most cases' timelines have none to look up.
+    escalated = escalation_summaries([a.pk for a in actions if a.is_overdue(cutoff=cutoff)])
     items += [
         {
             "kind": "action",

@@ -107,6 +107,9 @@ def escalation_reminders(action_ids):
 def escalation_summaries(action_ids) -> dict[int, str]:
     """For each action, the highest escalation so far, in words ("escalated to line manager")."""
     summary: dict[int, str] = {}
+    action_ids = list(action_ids)
+    if not action_ids:
+        return summary
     for object_id, key in escalation_reminders(action_ids).values_list("object_id", "key"):
         if key == LEVEL_2 or object_id not in summary:
             summary[object_id] = LEVEL_LABELS[key]
