@@ -8,6 +8,7 @@ from html import escape
 from django import template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
 from cases import turning_18
@@ -54,3 +55,24 @@ def _row(case, url: str, today) -> str:
         lead,
     )
     return '<tr class="govuk-table__row">' + "".join(_CELL.format(cell) for cell in cells) + "</tr>"
+
+
+@register.simple_tag
+def search_results(cases) -> str:
+    """A page of child search results (cases with their child) as the list's items: name, known as,
+    date of birth, reference, status and risk. Made here for the reason the case list's rows are."""
+    url = reverse("case_detail", args=[_PK]).replace(str(_PK), "{}")
+    return mark_safe("\n".join(_result(case, url) for case in cases))  # noqa: S308 - escaped in _result
+
+
+def _result(case, url: str) -> str:
+    child = case.child
+    known_as = f" (known as {escape(child.known_as)})" if child.known_as else ""
+    born = date_format(child.date_of_birth, "j M Y") if child.date_of_birth else "date of birth not known"
+    risk = str(case.get_risk_level_display()).lower()
+    return (
+        f'<li class="met-card"><a class="govuk-link govuk-!-font-weight-bold" href="{url.format(case.pk)}">'
+        f"{escape(child.full_name)}</a>{known_as}\n"
+        f'      <span class="govuk-body-s"> · born {escape(born)} · {case.reference} · '
+        f"{escape(str(case.get_status_display()))} · risk {escape(risk)}</span></li>"
+    )

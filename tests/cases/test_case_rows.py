@@ -60,3 +60,19 @@ def test_it_shows_a_dash_for_a_referral_with_no_lead_and_escapes_names(demo_data
 def today_minus_years(years: int, *, days: int = 0) -> date:
     today = timezone.localdate()
     return date(today.year - years, today.month, min(today.day, 28)) + timedelta(days=days)
+
+
+def test_it_lists_each_search_result_s_facts_and_escapes_them(demo_data, login):
+    case = make_case(first_name="Searchy", last_name="<i>Rowe</i>", known_as="S & R", date_of_birth=date(2011, 2, 3))
+    log_referral(first_name="Searchy", last_name="Nodob", date_of_birth=None)
+
+    page = login(user(COORDINATOR)).get(reverse("case_search"), {"q": "searchy"}).content.decode()
+
+    items = re.findall(r'<li class="met-card">(.*?)</li>', page, flags=re.S)
+    assert len(items) == 2 and "<i>Rowe</i>" not in page
+    (found,) = [item for item in items if "Rowe" in item]
+    assert f'href="{reverse("case_detail", args=[case.pk])}">Searchy &lt;i&gt;Rowe&lt;/i&gt;</a>' in found
+    assert "(known as S &amp; R)" in found
+    assert f"born 3 Feb 2011 · {case.reference} · Open · risk not yet assessed" in found
+    (other,) = [item for item in items if "Nodob" in item]
+    assert "date of birth not known" in other and "known as" not in other
