@@ -22,6 +22,7 @@ from api.filters import AssessmentFilter
 from api.views.base import ApiViewSet, acting, expected_version, remap_errors
 from api.views.cases import IF_MATCH
 from cases.access import get_case_for_user, restrict_to_visible
+from cases.selectors import with_related
 from met.concurrency import StaleEditError
 from riskassessment import services
 from riskassessment.access import get_assessment_for_user
@@ -119,7 +120,12 @@ class AssessmentViewSet(ApiViewSet):
     audit_kind = "assessment"
 
     def visible_queryset(self):
-        return restrict_to_visible(_assessment_queryset(), self.request.user, case_field="case")
+        rows = Assessment.objects.select_related("case", "tool", "created_by")
+        return restrict_to_visible(rows, self.request.user, case_field="case")
+
+    def page_read(self, page: list) -> list:
+        # Not joined: planning two more joins to people took 3.4 ms a page, ten times running it (issue 14).
+        return with_related(page, "submitted_by", "confirmed_by")
 
     def child_of(self, assessment: Assessment) -> int:
         return assessment.case.child_id

@@ -144,10 +144,11 @@ def triage_inbox(request):
     require_coordination(request.user)
     concerns = (
         selectors.untriaged_concerns(request.user)
-        .select_related("case__child", "logged_by", "source_agency", "category", "possible_duplicate_of")
+        .select_related("case__child", "logged_by", "possible_duplicate_of")
         .order_by("logged_at")
     )
     page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_related(page.object_list, "category", "source_agency")
     audit_list_page(
         actor=request.user, kind="triage", child_ids=[c.case.child_id for c in page.object_list], request=request
     )

@@ -3,11 +3,13 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from cases.models import Case, Category
-from cases.selectors import forget_lookups, with_lookups
+from cases.models import Case, Category, Concern
+from cases.selectors import forget_lookups, with_lookups, with_related
+from meetings.models import Action
 from met.models import Agency
-from tests.factories import AgencyFactory, CaseFactory, CategoryFactory, UserFactory
+from tests.factories import ActionFactory, AgencyFactory, CaseFactory, CategoryFactory, ConcernFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,36 @@ def test_it_reads_the_people_a_case_is_restricted_to_only_when_there_are_any(cas
         (case,) = with_lookups(Case.objects.filter(pk=cases[0].pk), "restricted_to")
     assert list(case.restricted_to.all()) == []
     assert len(queries) == 2  # nobody named: no query for people
+
+
+# --- foreign keys filled after the rows are read (cases.selectors.with_related) --------------------------
+
+
+def test_it_fills_categories_and_agencies_from_the_cache_and_people_with_one_query(cases):
+    concerns = [ConcernFactory(case=case, logged_at=timezone.now()) for case in cases]
+    done_by = UserFactory()
+    due = timezone.localdate()
+    actions = [
+        ActionFactory(case=cases[0], due_date=due),
+        ActionFactory(case=cases[1], due_date=due, completed_by=done_by),
+    ]
+    with_related(Concern.objects.filter(pk=concerns[0].pk), "category")  # fills the cache
+    with CaptureQueriesContext(connection) as queries:
+        rows = with_related(Concern.objects.filter(pk__in=[c.pk for c in concerns]), "category", "source_agency")
+        got = {row.pk: (row.category, row.source_agency) for row in rows}
+    assert len(queries) == 1  # the concerns themselves
+    assert got == {c.pk: (c.category, c.source_agency) for c in concerns}
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = with_related(
+            Action.objects.filter(pk__in=[a.pk for a in actions]).order_by("pk"), "owner", "completed_by"
+        )
+        got = [(row.owner, row.completed_by) for row in rows]
+    assert len(queries) == 2  # the actions, and every person they name at once
+    assert got == [(actions[0].owner, None), (actions[1].owner, done_by)]
+
+
+def test_it_reads_nothing_more_for_an_empty_page_or_no_one_named(cases):
+    with CaptureQueriesContext(connection) as queries:
+        assert with_related(Action.objects.none(), "owner", "completed_by") == []
+    assert len(queries) == 0
