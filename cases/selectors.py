@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Model, Q
+from django.db.models import Count, Model, Q, Value
 from django.utils import timezone
 
 from cases import extensions
@@ -147,13 +147,24 @@ def with_lookups(cases, *names: str) -> list[Case]:
     that nothing can filter it by mistake as if it were the case's own."""
     cases = list(cases)
     ids = [case.pk for case in cases]
-    for name in names or ("categories",):
+    names = names or ("categories",)
+    # Every name's pairs in one statement (UNION ALL), each tagged with its name's place in `names`.
+    parts = []
+    for n, name in enumerate(names):
         field = Case._meta.get_field(name)
-        pairs = list(
-            field.remote_field.through.objects.filter(case_id__in=ids).values_list(
-                "case_id", f"{field.m2m_reverse_field_name()}_id"
+        through = field.remote_field.through.objects.filter(case_id__in=ids)
+        parts.append(
+            through.annotate(met_lookup=Value(n)).values_list(
+                "case_id", f"{field.m2m_reverse_field_name()}_id", "met_lookup"
             )
         )
+    found: dict[str, list] = {name: [] for name in names}
+    if ids:
+        for case_id, other_id, n in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+            found[names[n]].append((case_id, other_id))
+    for name in names:
+        field = Case._meta.get_field(name)
+        pairs = found[name]
         if name not in LOOKUPS:
             wanted = {other_id for _, other_id in pairs}
             known = {o.pk: o for o in field.related_model.objects.filter(pk__in=wanted)} if wanted else {}
