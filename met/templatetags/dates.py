@@ -11,7 +11,7 @@ import datetime as dt
 
 from django import template
 from django.template import defaultfilters
-from django.utils import translation
+from django.utils import timezone, translation
 
 register = template.Library()
 
@@ -74,3 +74,9 @@ def time(value, arg=None):
         return defaultfilters.time(value, arg)
     made = _format(value, arg, kinds=(dt.datetime, dt.time)) if not set(arg) & set(_DATE_PARTS) else None
     return made if made is not None else defaultfilters.time(value, arg)
+
+
+def local_date(value, fmt: str) -> str:
+    """What `{{ value|date:fmt }}` gives in a template (in local time), for tags that make their markup
+    in Python (the case page's timeline, the triage inbox)."""
+    return date(timezone.template_localtime(value), fmt)
