@@ -6,12 +6,12 @@ Django's checks every argument for lazy strings. Every value from the database i
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
 from cases import turning_18
+from met.markup import url_pattern
 
 register = template.Library()
 
@@ -20,14 +20,13 @@ _TAGS = {
     "frequent": ' <strong class="govuk-tag govuk-tag--purple">Frequent missing</strong>',
     "restricted": ' <strong class="govuk-tag govuk-tag--pink">Restricted</strong>',
 }
-_PK = 987654321  # reversed once per list, its digits replaced by each case's id
 
 
 @register.simple_tag
 def case_rows(cases) -> str:
     """A page of cases (read with CASE_ROW_FIELDS and cases.selectors.with_lookups) as table rows:
     child and flags, reference, status, risk, categories, lead agency and professional."""
-    url = reverse("case_detail", args=[_PK]).replace(str(_PK), "{}")
+    url = url_pattern("case_detail")
     today = timezone.localdate()
     return mark_safe("\n".join(_row(case, url, today) for case in cases))  # noqa: S308 - escaped in _row
 
@@ -61,7 +60,7 @@ def _row(case, url: str, today) -> str:
 def search_results(cases) -> str:
     """A page of child search results (cases with their child) as the list's items: name, known as,
     date of birth, reference, status and risk. Made here for the reason the case list's rows are."""
-    url = reverse("case_detail", args=[_PK]).replace(str(_PK), "{}")
+    url = url_pattern("case_detail")
     return mark_safe("\n".join(_result(case, url) for case in cases))  # noqa: S308 - escaped in _result
 
 

@@ -9,16 +9,14 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from cases.missing import RHIStatus
+from met.markup import url_pattern
 from met.templatetags.dates import local_date
 
 register = template.Library()
-
-_PK = 987654321  # reversed once per page, its digits replaced by each record's id
 
 
 def _when(value, with_time: bool = True) -> str:
@@ -33,7 +31,7 @@ def _heading(title: str, aside: str) -> str:
 
 @register.simple_tag
 def timeline_cards(items, may_change: bool) -> str:
-    urls = {name: reverse(name, args=[_PK]).replace(str(_PK), "{}") for name in ("concern_detail", "episode_edit")}
+    urls = {name: url_pattern(name) for name in ("concern_detail", "episode_edit")}
     cards = []
     for item in items:
         render = _KINDS.get(item["kind"])

@@ -6,32 +6,25 @@ standard library's escape, as in met.templatetags.govuk."""
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from cases.models import CaseStatus
+from met.markup import csrf_input, url_pattern
 from met.templatetags.dates import local_date
 
 register = template.Library()
 
-_PK, _OTHER = 987654321, 987654322  # reversed once per page, their digits replaced by each record's ids
-
-
-def _url(name: str, *args: int) -> str:
-    return reverse(name, args=args).replace(str(_PK), "{0}").replace(str(_OTHER), "{1}")
-
 
 @register.simple_tag(takes_context=True)
 def triage_cards(context, concerns) -> str:
-    token = context.get("csrf_token")
     urls = {
-        "case": _url("case_detail", _PK),
-        "open": _url("case_open", _PK),
-        "close": _url("case_close", _PK),
-        "acknowledge": _url("concern_acknowledge", _PK),
-        "compare": _url("child_merge_compare", _PK, _OTHER),
-        "csrf": f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">' if token else "",
+        "case": url_pattern("case_detail"),
+        "open": url_pattern("case_open"),
+        "close": url_pattern("case_close"),
+        "acknowledge": url_pattern("concern_acknowledge"),
+        "compare": url_pattern("child_merge_compare", 2),
+        "csrf": csrf_input(context),
     }
     coordinator = context["user"].is_coordinator
     return mark_safe("\n".join(_card(c, urls, coordinator) for c in concerns))  # noqa: S308 - escaped in _card

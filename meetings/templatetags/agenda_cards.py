@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from meetings.agenda import PLACED_HERE_HEADING
+from met.markup import csrf_input
 
 register = template.Library()
 
@@ -25,8 +26,7 @@ _MOVE = (
 def agenda_cards(context, items, can_run: bool) -> str:
     """One section's items as the list the template made: `<ol>` of cards, with children placed here by
     another authority last, under their own heading; the running buttons only when `can_run`."""
-    token = context.get("csrf_token")
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">' if token else ""
+    csrf = csrf_input(context)
     parts = ['<ol class="govuk-list">']
     placed_before = False
     last = len(items) - 1
