@@ -116,7 +116,14 @@ class _GrantedPerRow(Expression):
             who = "g.group_id IN (" + ", ".join(["%s"] * len(self.group_ids)) + ")"
             sql.append(probe.format(table=CaseGroupObjectPermission._meta.db_table, column=column, who=who))
             params += [*column_params, *self.group_ids, self.codename]
-        sql.append(probe.format(table=CaseUserObjectPermission._meta.db_table, column=column, who="g.user_id = %s"))
+        # A person's own grants are few (the cases they lead, are named on or own an action on): read once
+        # into a hash and looked up per row, rather than probed per row as the agency's are. The police
+        # case list read 431 cases to show 25; 1.5 -> 1.2 ms (issue 14).
+        own = (
+            "{column} IN (SELECT g.content_object_id FROM {table} g WHERE g.user_id = %s"  # noqa: S608
+            " AND g.permission_id = (" + _PERMISSION_ID + "))"
+        )
+        sql.append(own.format(table=CaseUserObjectPermission._meta.db_table, column=column))
         params += [*column_params, self.user_id, self.codename]
         return "(" + " OR ".join(sql) + ")", params
 
