@@ -42,7 +42,6 @@ from meetings.models import (
     PlaceLink,
     Section,
 )
-from met.areas import all_area_ids
 from met.workdays import working_days_between
 from riskassessment.models import Assessment, AssessmentStatus, RiskHistory
 
@@ -237,13 +236,12 @@ def placed_here(meeting: Meeting, since: datetime) -> list[Candidate]:
     return [Candidate(Section.PLACEMENTS, placed_here_text(p), case_id=p.case_id) for p in placements]
 
 
-def placed_here_case_ids(meeting: Meeting, case_ids) -> set[int]:
-    """Which of these cases are another area's children on this meeting's agenda: the agenda page
-    groups them under PLACED_HERE_HEADING (in a single-area installation, none, and no query)."""
-    case_ids = {pk for pk in case_ids if pk}
-    if not case_ids or len(all_area_ids()) < 2:
-        return set()
-    return set(Case.objects.filter(pk__in=case_ids).exclude(area_id=meeting.area_id).values_list("pk", flat=True))
+def placed_here_case_ids(meeting: Meeting, cases) -> set[int]:
+    """Which of these cases (read with their area, as the agenda's items are) are another area's children
+    on this meeting's agenda: the agenda page groups them under PLACED_HERE_HEADING (in a single-area
+    installation every case is the meeting's area's, so none). Read from the cases in hand: asking the
+    database again for the areas of cases already read was a query of every agenda page (issue 14)."""
+    return {case.pk for case in cases if case is not None and case.area_id != meeting.area_id}
 
 
 def previous_actions(meeting: Meeting, since: datetime) -> list[Candidate]:

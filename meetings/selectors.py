@@ -70,8 +70,8 @@ def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
         if having:
             prefetch_related_objects(having, prefetch)
     # Another area's children placed in this one (issue 18) go last in section 5, under their own
-    # heading (PLACED_HERE_HEADING): no query at all in a single-area installation.
-    placed = placed_here_case_ids(meeting, (i.case_id for i in items))
+    # heading (PLACED_HERE_HEADING).
+    placed = placed_here_case_ids(meeting, (i.case for i in items if i.case_id))
     for item in items:
         item.placed_here = item.case_id in placed
     # Every section, in DESIGN §5's order, even when empty: the contents list shows each with its count.
