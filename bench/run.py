@@ -413,7 +413,11 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["fill", "report"], help="only fill the template, or only the monthly report (bench-reports)"
     )
-    parser.add_argument("--pages", help="only pages whose label contains this (case-insensitive)")
+    parser.add_argument(
+        "--pages",
+        action="append",
+        help="only pages whose label contains this (case-insensitive); give it again for more pages",
+    )
     parser.add_argument(
         "--keep-going",
         action="store_true",
@@ -484,7 +488,9 @@ def main() -> None:
     load_before = loadavg()
     others = busiest({os.getpid(), os.getpgid(0), server.proc.pid})
     try:
-        pages = [p for p in prepared["pages"] if not args.pages or args.pages.lower() in p[1].lower()]
+        pages = [
+            p for p in prepared["pages"] if not args.pages or any(want.lower() in p[1].lower() for want in args.pages)
+        ]
         problems, broken = [], {}
         for role, label, url in [(r, "empty view", prepared["empty"]) for r in prepared["sessions"]] + pages:
             status, size = check(server.base, url, prepared["sessions"][role])
