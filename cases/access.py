@@ -14,7 +14,9 @@ A case the user may not see is a 404, exactly like one that does not exist; one 
 not change is a 403.
 """
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import Expression
 from django.http import Http404
@@ -258,18 +260,29 @@ def get_case_for_user(user: User, pk: int, *, write: bool = False, queryset: Que
 
 
 def _codenames_held(user: User, case_id: int) -> set[str]:
-    """The case permissions the user holds on one case, through their agency's group or their own."""
-    # The groups as a subquery unless this request already read them: one round trip, not two.
-    groups = getattr(user, "_met_group_ids", None)
-    if groups is None:
-        groups = user.groups.values("pk")
-    via_agency = CaseGroupObjectPermission.objects.filter(content_object_id=case_id, group_id__in=groups)
-    via_person = CaseUserObjectPermission.objects.filter(content_object_id=case_id, user=user)
-    return set(
-        via_agency.values_list("permission__codename", flat=True).union(
-            via_person.values_list("permission__codename", flat=True)
-        )
+    """The case permissions the user holds on one case, through their agency's groups or their own, in
+    one statement. Written as SQL from the models' tables: the ORM's union of two joined querysets took
+    longer to build than PostgreSQL took to run it, a tenth of a practitioner's case page (issue 14)."""
+    memberships = User.groups.through._meta
+    tables = {
+        "agency": CaseGroupObjectPermission._meta.db_table,
+        "person": CaseUserObjectPermission._meta.db_table,
+        "permission": Permission._meta.db_table,
+        "memberships": memberships.db_table,
+        "group": memberships.get_field("group").column,
+        "user": memberships.get_field("user").column,
+    }
+    template = (
+        "SELECT p.codename FROM {agency} g JOIN {permission} p ON p.id = g.permission_id"
+        " WHERE g.content_object_id = %s AND g.group_id IN (SELECT m.{group} FROM {memberships} m WHERE m.{user} = %s)"
+        " UNION SELECT p.codename FROM {person} g JOIN {permission} p ON p.id = g.permission_id"
+        " WHERE g.content_object_id = %s AND g.user_id = %s"
     )
+    # Only table and column names from the models; every value is a parameter.
+    sql = template.format(**tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case_id, user.pk, case_id, user.pk])
+        return {codename for (codename,) in cursor.fetchall()}
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
