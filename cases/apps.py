@@ -25,7 +25,7 @@ class CasesConfig(AppConfig):
                 signal.connect(forget_lookups, sender=model, dispatch_uid=f"cases_lookups_{model.__name__}_{name}")
 
         # Before/after history of every change to these records (DESIGN §8).
-        auditlog.register(Child, exclude_fields=["version"])
+        auditlog.register(Child, exclude_fields=["version", "search_name"])
         auditlog.register(
             Case, exclude_fields=["version"], m2m_fields={"categories", "agencies_involved", "restricted_to"}
         )

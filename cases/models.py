@@ -3,7 +3,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -73,6 +74,18 @@ class Child(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_children", editable=False
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Every name in one upper-case string, kept by the database, for the child search (cases/views/lists.py):
+    # a word is looked for once a child rather than in each of the three names, on one trigram index
+    # (PostgreSQL, migration 0018). Counting the first hundred children matching "mar" among 100,000
+    # went from 3.5 to 2.4 ms and their page from 1.3 to 0.9 ms (issue 14). A space between the names:
+    # the search splits its words on spaces, so no word can match across two names.
+    search_name = models.GeneratedField(
+        expression=Upper(
+            Concat("first_name", Value(" "), "last_name", Value(" "), "known_as", output_field=models.TextField())
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
