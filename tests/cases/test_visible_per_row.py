@@ -30,6 +30,11 @@ def cases(demo_data):
     own = make_case(agencies=("Education",), last_name="Ownleadonly")
     assign_perm("cases.view_case", police, own)
     made.append(own)
+    # A grant of their own on a restricted case they neither lead nor are named on (an action owner's,
+    # say) does not let them see it: the restriction wins.
+    restricted_own = make_case(agencies=("Police",), restricted_to=[health], last_name="Restrictedown")
+    assign_perm("cases.view_case", police, restricted_own)
+    made.append(restricted_own)
     return made
 
 
