@@ -77,7 +77,30 @@ _PERMISSION_ID = (
 )
 
 
-class _GrantedPerRow(Expression):
+class _RowCondition(Expression):
+    """A condition written as SQL around columns of the row (the case's id, its flags): the columns are
+    ordinary source expressions, joined and relabelled like any other if the query becomes a subquery."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, *columns):
+        super().__init__()
+        self.columns = list(columns)
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.columns = [c.resolve_expression(query, allow_joins, reuse, summarize, for_save) for c in self.columns]
+        return resolved
+
+
+class _GrantedPerRow(_RowCondition):
     """Whether the user holds `codename` on each row's case, through their agency's groups or in person,
     looked up row by row: for pages of a list, sorted and sliced. Left to itself PostgreSQL turns a
     grant EXISTS into a hash of all the user's grants (21,000 for a police practitioner at 100,000
@@ -85,29 +108,14 @@ class _GrantedPerRow(Expression):
     a subquery per row, an index probe each (6.3 -> 2.4 ms for the police case list). A count over
     every case wants the hash (_visible). Written as SQL around the row's own case column: built
     through the ORM the two subqueries took longer to compile (2 of the police case list's 3.5 ms of
-    statement building) than PostgreSQL took to run them (issue 14). The case column is an ordinary
-    source expression, relabelled like any other if the query becomes a subquery."""
-
-    output_field = BooleanField()
-    conditional = True
+    statement building) than PostgreSQL took to run them (issue 14)."""
 
     def __init__(self, case_id, *, user_id: int, group_ids: list[int], codename: str):
-        super().__init__()
-        self.case_id, self.user_id, self.group_ids, self.codename = case_id, user_id, group_ids, codename
-
-    def get_source_expressions(self):
-        return [self.case_id]
-
-    def set_source_expressions(self, exprs):
-        (self.case_id,) = exprs
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        resolved = self.copy()
-        resolved.case_id = self.case_id.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return resolved
+        super().__init__(case_id)
+        self.user_id, self.group_ids, self.codename = user_id, group_ids, codename
 
     def as_sql(self, compiler, connection):
-        column, column_params = compiler.compile(self.case_id)
+        column, column_params = compiler.compile(self.columns[0])
         # Table and column names from the models; every value is a parameter.
         probe = (
             "EXISTS(SELECT 1 FROM {table} g WHERE g.content_object_id = {column} AND {who}"  # noqa: S608
@@ -130,28 +138,14 @@ class _GrantedPerRow(Expression):
         return "(" + " OR ".join(sql) + ")", params
 
 
-class _RestrictionAllowsPerRow(Expression):
+class _RestrictionAllowsPerRow(_RowCondition):
     """_restriction_allows for a page of a list, as SQL around the row's case columns: built through the
     ORM its EXISTS took a third of the police case list's statement building (issue 14). The same rule:
     the case is not restricted, or the user leads it or is named on it."""
 
-    output_field = BooleanField()
-    conditional = True
-
     def __init__(self, case_id, is_restricted, lead_id, *, user_id: int):
-        super().__init__()
-        self.columns, self.user_id = [case_id, is_restricted, lead_id], user_id
-
-    def get_source_expressions(self):
-        return self.columns
-
-    def set_source_expressions(self, exprs):
-        self.columns = list(exprs)
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        resolved = self.copy()
-        resolved.columns = [c.resolve_expression(query, allow_joins, reuse, summarize, for_save) for c in self.columns]
-        return resolved
+        super().__init__(case_id, is_restricted, lead_id)
+        self.user_id = user_id
 
     def as_sql(self, compiler, connection):
         (case_id, case_params), (restricted, restricted_params), (lead, lead_params) = (

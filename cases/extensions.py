@@ -9,9 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from met import rawsql
 
 
 @dataclass(frozen=True)
@@ -90,18 +88,10 @@ def with_case_facts(queryset):
     cases have no notes, documents, plans, referrals or decisions, and asking each table separately
     was a third of the case page's queries (issue 14). Written as SQL: building these as ORM
     subqueries took longer than running them."""
-    qn = connection.ops.quote_name
+    from cases.models import Case
+
     return queryset.annotate(
-        **{
-            # Identifiers from the models' own metadata, quoted; nothing from a request.
-            f"met_has_{name}": RawSQL(  # noqa: S611
-                f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)} "  # noqa: S608
-                f"WHERE {qn(model._meta.get_field(field).column)} = {qn('cases_case')}.{qn('id')})",
-                (),
-                output_field=BooleanField(),
-            )
-            for name, (model, field) in sorted(_case_facts.items())
-        }
+        **{f"met_has_{name}": rawsql.exists(model, field, Case) for name, (model, field) in sorted(_case_facts.items())}
     )
 
 

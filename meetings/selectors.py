@@ -1,12 +1,11 @@
 """Reads of meetings shared by more than one caller: the agenda page, its PDFs and the API."""
 
-from django.db import connection
-from django.db.models import BooleanField, Prefetch, prefetch_related_objects
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch, prefetch_related_objects
 
 from meetings.access import visible_items
 from meetings.agenda import placed_here_case_ids
 from meetings.models import AgendaItem, Decision, ItemInvitation, Meeting, Section
+from met import rawsql
 
 
 def item_queryset():
@@ -28,23 +27,6 @@ AGENDA_RELATED_FIELDS = (
 )
 
 
-def _item_has(model, *, unless: str | None = None) -> RawSQL:
-    """Whether an agenda item has rows of `model` (not counting those with `unless` set), as SQL around
-    the item's id: the ORM's EXISTS with an outer reference took longer to build than to run, twice on
-    every agenda (issue 14). Only names from the models; no values at all."""
-    qn = connection.ops.quote_name
-    names = {
-        "table": qn(model._meta.db_table),
-        "item": qn(model._meta.get_field("item").column),
-        "items": qn(AgendaItem._meta.db_table),
-        "id": qn(AgendaItem._meta.pk.column),
-        "unless": f" AND x.{qn(model._meta.get_field(unless).column)} IS NULL" if unless else "",
-    }
-    template = "EXISTS (SELECT 1 FROM {table} x WHERE x.{item} = {items}.{id}{unless})"
-    sql = template.format(**names)
-    return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611
-
-
 def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
     """The items the user may see, by section, and the removed ones: (items, sections, removed).
     With detail=False, only what the agenda page shows: not each item's actions (the minutes show them)
@@ -56,12 +38,12 @@ def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
     optional = (
         (
             "decision_list",
-            _item_has(Decision),
+            rawsql.exists(Decision, "item", AgendaItem),
             Prefetch("decisions", queryset=Decision.objects.order_by("pk"), to_attr="decision_list"),
         ),
         (
             "live_invitations",
-            _item_has(ItemInvitation, unless="withdrawn_at"),
+            rawsql.exists(ItemInvitation, "item", AgendaItem, unset="withdrawn_at"),
             Prefetch(
                 "invitations",
                 queryset=ItemInvitation.objects.filter(withdrawn_at__isnull=True).select_related(

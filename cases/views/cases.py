@@ -4,9 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +24,7 @@ from cases.forms import (
 from cases.merge import merged_record_ids
 from cases.models import Case
 from cases.views._shared import _audit_view
+from met import rawsql
 from met.access import require_case_role
 from met.audit import audit
 from met.models import AuditEvent
@@ -53,20 +51,6 @@ def _case_page(request, case: Case, *, note_form: NoteForm, status: int = 200):
     return render(request, "cases/case_detail.html", context, status=status)
 
 
-# Whether the child has another case, asked with the case itself: written as SQL like the case's other
-# facts (cases.extensions.with_case_facts), where the ORM's EXISTS with two outer references took half a
-# millisecond of every case page to build (issue 14). Only names from the model; no values at all.
-_names = {
-    "table": connection.ops.quote_name(Case._meta.db_table),
-    "child": connection.ops.quote_name(Case._meta.get_field("child").column),
-    "id": connection.ops.quote_name(Case._meta.pk.column),
-}
-_other_cases_sql = (
-    "EXISTS (SELECT 1 FROM {table} other WHERE other.{child} = {table}.{child} AND other.{id} <> {table}.{id})"
-)
-_OTHER_CASES = RawSQL(_other_cases_sql.format(**_names), (), output_field=BooleanField())  # noqa: S611
-
-
 @login_required
 @require_safe
 def case_detail(request, pk: int):
@@ -74,7 +58,12 @@ def case_detail(request, pk: int):
     case = get_case_for_user(
         request.user,
         pk,
-        queryset=extensions.with_case_facts(selectors.case_queryset().annotate(met_has_other_cases=_OTHER_CASES)),
+        queryset=extensions.with_case_facts(
+            selectors.case_queryset().annotate(
+                # Whether the child has another case, asked with the case itself.
+                met_has_other_cases=rawsql.exists(Case, "child", Case, "child", other_row=True)
+            )
+        ),
     )
     selectors.with_lookups([case], "categories", "agencies_involved")
     return _case_page(request, case, note_form=NoteForm())
