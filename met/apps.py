@@ -8,10 +8,14 @@ class MetConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from met import areas, workdays
+        from met import areas, cache, workdays
         from met.models import Agency, Area, NonWorkingDay, User
+
+        request_started.connect(cache.request_started, dispatch_uid="met_cache_request_started")
+        request_finished.connect(cache.request_finished, dispatch_uid="met_cache_request_finished")
 
         post_save.connect(workdays.forget, sender=NonWorkingDay, dispatch_uid="met_workdays_forget_saved")
         post_delete.connect(workdays.forget, sender=NonWorkingDay, dispatch_uid="met_workdays_forget_deleted")
