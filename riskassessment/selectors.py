@@ -2,20 +2,28 @@
 
 from cases.extensions import case_has
 from cases.models import Case
+from met import rawsql
 from riskassessment.models import Assessment, Referral, RiskHistory
 from riskassessment.services import suggested_providers
 
+# What the panel shows of the person who changed the level: a field shown later must be added here, or
+# each change reads its person alone (tests/cases/test_query_counts.py).
+HISTORY_RELATED = {"changed_by": ("full_name",)}
+
 
 def case_risk_summary(case: Case) -> dict:
-    # Related rows the panel names are read with prefetch_related, not joined: referrals are usually
-    # none, and building a join of the wide user table took longer than running the query (issue 14).
-    # A panel the case has nothing for reads nothing (cases.extensions.with_case_facts).
-    assessments = Assessment.objects.filter(case=case).order_by("-created_at", "-pk")[:5]
-    history = RiskHistory.objects.filter(case=case).prefetch_related("changed_by")[:10]
+    # The assessments and the history with SQL written once from the models (met.rawsql.select): the ORM
+    # took longer to build and compile them than PostgreSQL took to run them (issue 14). Referrals are
+    # usually none: read with prefetch_related only when the case has some. A panel the case has nothing
+    # for reads nothing (cases.extensions.with_case_facts).
     referrals = Referral.objects.filter(case=case).prefetch_related("provider", "referred_by")
     return {
-        "assessments": list(assessments) if case_has(case, "assessments") else [],
-        "risk_history": list(history) if case_has(case, "risk_history") else [],
+        "assessments": rawsql.select(Assessment, where={"case": case.pk}, order_by=("-created_at", "-pk"), limit=5)
+        if case_has(case, "assessments")
+        else [],
+        "risk_history": rawsql.select(RiskHistory, where={"case": case.pk}, limit=10, related=HISTORY_RELATED)
+        if case_has(case, "risk_history")
+        else [],
         "referrals": list(referrals) if case_has(case, "referrals") else [],
         "suggested_providers": suggested_providers(case.risk_level, case.area_id),
     }

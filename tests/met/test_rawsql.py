@@ -1,11 +1,13 @@
-"""met.rawsql.exists: the EXISTS the case page and the agenda ask as SQL answers as the ORM's would."""
+"""met.rawsql: the EXISTS the case page and the agenda ask as SQL answers as the ORM's would, and the reads
+written from the models' metadata give what the ORM's give."""
 
 import pytest
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from cases.models import Case
 from met import rawsql
+from met.models import AuditEvent, User
 from tests.cases import make_case
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +45,63 @@ def test_it_counts_only_rows_with_the_unset_column_empty(cases):
     assert answers == _by_case(orm)
     assert not answers[cases["again"].pk]  # the child's only other case was closed
     assert answers[cases["twice"].pk]
+
+
+@pytest.fixture
+def events(demo_data):
+    actor = User.objects.filter(full_name__gt="").first()
+    made = [
+        AuditEvent.objects.create(
+            actor=actor if n % 2 else None,
+            action="test.read",
+            object_type="rawsql",
+            object_id=str(n),
+            child_id=n,
+            via_api=bool(n % 3),
+            detail={"n": n, "names": ["a", "b"]},
+        )
+        for n in range(5)
+    ]
+    AuditEvent.objects.create(action="test.read", object_type="other", object_id="9")
+    return {"actor": actor, "made": made}
+
+
+def _fields(row) -> dict:
+    return {f.attname: getattr(row, f.attname) for f in type(row)._meta.concrete_fields}
+
+
+def test_it_reads_the_rows_and_values_the_orm_reads(events):
+    rows = rawsql.select(AuditEvent, where={"object_type": "rawsql"})
+
+    orm = list(AuditEvent.objects.filter(object_type="rawsql"))
+    assert [r.pk for r in rows] == [r.pk for r in orm]  # in the model's own order
+    assert [_fields(r) for r in rows] == [_fields(r) for r in orm]
+    assert rows[0].detail == {"n": 4, "names": ["a", "b"]}  # converted as the ORM converts: a dict
+    assert {r.via_api for r in rows} == {True, False}
+
+
+def test_it_orders_limits_and_matches_empty_columns(events):
+    rows = rawsql.select(AuditEvent, where={"object_type": "rawsql", "actor": None}, order_by=("child_id",), limit=2)
+
+    assert [r.object_id for r in rows] == ["0", "2"]
+    assert all(r.actor_id is None for r in rows)
+
+
+def test_it_reads_the_named_fields_of_related_rows_with_the_rows(events, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = rawsql.select(AuditEvent, where={"object_type": "rawsql"}, related={"actor": ("full_name", "is_active")})
+        names = [(r.actor.full_name, r.actor.is_active) if r.actor else None for r in rows]
+
+    actor = events["actor"]
+    assert names == [None if r.actor_id is None else (actor.full_name, actor.is_active) for r in rows]
+    assert names.count(None) == 3
+    person = next(r.actor for r in rows if r.actor)
+    assert person.pk == actor.pk
+    assert "password" in person.get_deferred_fields()  # what the page does not show is left unread
+
+
+def test_it_refuses_what_it_cannot_write(events):
+    with pytest.raises(TypeError):
+        rawsql.select(AuditEvent, where={}, order_by=(F("at").desc(),))
+    with pytest.raises(ValueError, match="not all fields"):
+        rawsql.select(AuditEvent, where={}, related={"actor": ("no_such_field",)})
