@@ -20,11 +20,13 @@ def _placed_last(item) -> bool:
 # What the agenda page shows of each item's case, child, place, person and remover: their full rows were
 # some eighty columns for 40 items, a fifth of building and reading the agenda (issue 14). A field
 # shown later must be added here, or each item reads it alone (tests/meetings/test_query_counts.py).
-AGENDA_RELATED_FIELDS = (
-    *("case__child_id", "case__area_id", "case__status", "case__risk_level", "case__is_restricted"),
-    *("case__lead_professional_id", "case__child__first_name", "case__child__last_name", "place__name"),
-    *("person__name", "removed_by__full_name", "removed_by__email", "removed_by__is_active"),
-)
+AGENDA_RELATED = {
+    "case": ("child", "area", "status", "risk_level", "is_restricted", "lead_professional"),
+    "case__child": ("first_name", "last_name"),
+    "place": ("name",),
+    "person": ("name",),
+    "removed_by": ("full_name", "email", "is_active"),
+}
 
 
 def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
@@ -53,16 +55,16 @@ def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
             ),
         ),
     )
+    facts = {f"met_has_{name}": exists for name, exists, _ in optional}
     if detail:
-        queryset = item_queryset().prefetch_related("actions__owner")
+        rows = item_queryset().prefetch_related("actions__owner").annotate(**facts).filter(meeting=meeting)
     else:
         # The page names each child, not their lead professional (the pack and the item pages do); of
-        # the case, child, place, person and remover only what it shows (AGENDA_RELATED_FIELDS).
-        queryset = AgendaItem.objects.select_related("case__child", "place", "person", "removed_by").only(
-            *(f.name for f in AgendaItem._meta.concrete_fields), *AGENDA_RELATED_FIELDS
-        )
-    queryset = queryset.annotate(**{f"met_has_{name}": exists for name, exists, _ in optional})
-    items = visible_items(user, queryset.filter(meeting=meeting))
+        # the case, child, place, person and remover only what it shows (AGENDA_RELATED). Written once
+        # from the models (met.rawsql.select): the ORM took as long to build and compile this five-way
+        # join as PostgreSQL took to run it (issue 14).
+        rows = rawsql.select(AgendaItem, where={"meeting": meeting.pk}, related=AGENDA_RELATED, annotate=facts)
+    items = visible_items(user, rows)
     for name, _, prefetch in optional:
         having = [item for item in items if getattr(item, f"met_has_{name}")]
         for item in items:

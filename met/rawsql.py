@@ -35,25 +35,32 @@ def select(
     order_by: tuple[str, ...] | None = None,
     limit: int | None = None,
     related: dict[str, tuple[str, ...]] | None = None,
+    annotate: dict[str, RawSQL] | None = None,
 ) -> list:
     """The `model` rows whose fields equal `where`'s values (None: the column is NULL), in `order_by`'s
     order (the model's own by default; "-" for descending), at most `limit` of them, as model instances
-    with every field loaded. `related` names foreign keys to read with them, each with the fields of its
-    model that the page shows (the rest deferred, as `select_related(...).only(...)` leaves them).
+    with every field loaded. `related` names foreign keys to read with them ("case", "case__child"), each
+    with the fields of its model that the page shows: the rest are deferred, as `select_related(...)
+    .only(...)` leaves them. `annotate` adds SQL expressions (`exists` above) as attributes of each row.
 
-    For a page's short reads of one case's records: building and compiling the same ORM statement took
+    For a page's short reads of a few records: building and compiling the same ORM statement took
     longer than PostgreSQL took to run it (about a millisecond each on the case page). The statement is
     written once per shape from the models' metadata; the values go as parameters."""
     related = related or {}
+    annotate = annotate or {}
     shape = (
         model,
         tuple((name, where[name] is None) for name in where),
         tuple(order_by if order_by is not None else model._meta.ordering),
         limit,
-        tuple((name, tuple(fields)) for name, fields in related.items()),
+        tuple((path, tuple(fields)) for path, fields in related.items()),
+        tuple((name, expression.sql) for name, expression in annotate.items()),
     )
     sql, attnames, joined = _select_sql(connection.vendor, *shape)
-    params = [value for value in where.values() if value is not None]
+    params = [
+        *(param for expression in annotate.values() for param in expression.params),
+        *(value for value in where.values() if value is not None),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
@@ -62,13 +69,21 @@ def select(
     for values in found:
         row = model.from_db(connection.alias, attnames, _converted(values[:own], attnames, model))
         start = own
-        for field, other, names, pk in joined:
+        made = {"": row}
+        for path, parent, field, other, names, pk in joined:
             part = values[start : start + len(names)]
             start += len(names)
-            field.set_cached_value(
-                row,
-                None if part[pk] is None else other.from_db(connection.alias, names, _converted(part, names, other)),
+            holder = made.get(parent)
+            instance = (
+                None if part[pk] is None else other.from_db(connection.alias, names, _converted(part, names, other))
             )
+            made[path] = instance
+            if holder is not None:
+                field.set_cached_value(holder, instance)
+        for (name, expression), value in zip(annotate.items(), values[start:], strict=True):
+            for convert in _expression_converters(expression):
+                value = convert(value, expression, connection)
+            setattr(row, name, value)
         rows.append(row)
     return rows
 
@@ -96,42 +111,56 @@ def _converters(vendor: str, model, attnames: tuple[str, ...]) -> tuple:
     return tuple(found)
 
 
+def _expression_converters(expression) -> list:
+    # SQLite answers an EXISTS with 0 or 1: the ORM makes it a bool, as its output field says.
+    return [*connection.ops.get_db_converters(expression), *expression.output_field.get_db_converters(connection)]
+
+
 def _apply(convert, col, value):
     return convert(value, col, connection)
 
 
 @functools.lru_cache(maxsize=256)
-def _select_sql(vendor: str, model, where, order_by, limit, related):
+def _select_sql(vendor: str, model, where, order_by, limit, related, annotate):
     qn = connection.ops.quote_name
     meta = model._meta
+    # The table by its own name: an `annotate` expression (exists) names it so.
+    table = qn(meta.db_table)
     own = list(meta.concrete_fields)
-    columns = [f"t.{qn(f.column)}" for f in own]
+    columns = [f"{table}.{qn(f.column)}" for f in own]
+    aliases = {"": (table, model)}
     joins, joined = [], []
-    for n, (name, names) in enumerate(related):
-        field = meta.get_field(name)
+    for n, (path, names) in enumerate(related):
+        parent, _, name = path.rpartition("__")
+        if parent not in aliases:
+            raise ValueError(f"rawsql.select: read {parent!r} with {path!r}.")
+        parent_alias, parent_model = aliases[parent]
+        field = parent_model._meta.get_field(name)
         other = field.related_model
         # In the model's own order: Model.from_db takes a subset of the fields in that order.
         wanted = {other._meta.pk.name, *names}
-        fields = [f for f in other._meta.concrete_fields if f.name in wanted]
+        fields = [f for f in other._meta.concrete_fields if f.name in wanted or f.attname in wanted]
         if len(fields) != len(wanted):
-            raise ValueError(f"rawsql.select: {sorted(wanted)} are not all fields of {other.__name__}.")
+            raise ValueError(f"rawsql.select: {sorted(names)} are not all fields of {other.__name__}.")
         alias = f"r{n}"
+        aliases[path] = (alias, other)
         columns += [f"{alias}.{qn(f.column)}" for f in fields]
         joins.append(
             f" LEFT JOIN {qn(other._meta.db_table)} {alias}"
-            f" ON {alias}.{qn(field.target_field.column)} = t.{qn(field.column)}"
+            f" ON {alias}.{qn(field.target_field.column)} = {parent_alias}.{qn(field.column)}"
         )
-        joined.append((field, other, tuple(f.attname for f in fields), fields.index(other._meta.pk)))
-    conditions = [f"t.{qn(meta.get_field(name).column)} {'IS NULL' if null else '= %s'}" for name, null in where]
+        joined.append((path, parent, field, other, tuple(f.attname for f in fields), fields.index(other._meta.pk)))
+    columns += [f"({sql}) AS {qn(name)}" for name, sql in annotate]
+    conditions = [f"{table}.{qn(meta.get_field(name).column)} {'IS NULL' if null else '= %s'}" for name, null in where]
     order = []
     for name in order_by:
         if not isinstance(name, str):
             raise TypeError(f"rawsql.select orders by field names only, not {name!r}: use the ORM for that read.")
         descending = name.startswith("-")
         field = meta.pk if name.lstrip("-") == "pk" else meta.get_field(name.lstrip("-"))
-        order.append(f"t.{qn(field.column)}{' DESC' if descending else ''}")
+        order.append(f"{table}.{qn(field.column)}{' DESC' if descending else ''}")
     sql = (
-        f"SELECT {', '.join(columns)} FROM {qn(meta.db_table)} t{''.join(joins)}"  # noqa: S608 - names from the models
+        f"SELECT {', '.join(columns)} FROM {table}{''.join(joins)}"  # noqa: S608 - names from the models
         f"{' WHERE ' + ' AND '.join(conditions) if conditions else ''}"
         f"{' ORDER BY ' + ', '.join(order) if order else ''}"
         f"{f' LIMIT {int(limit)}' if limit is not None else ''}"

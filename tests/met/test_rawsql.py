@@ -105,3 +105,21 @@ def test_it_refuses_what_it_cannot_write(events):
         rawsql.select(AuditEvent, where={}, order_by=(F("at").desc(),))
     with pytest.raises(ValueError, match="not all fields"):
         rawsql.select(AuditEvent, where={}, related={"actor": ("no_such_field",)})
+
+
+def test_it_reads_related_rows_of_related_rows_and_annotations_with_the_rows(events, django_assert_num_queries):
+    actor = events["actor"]
+    with django_assert_num_queries(1):
+        rows = rawsql.select(
+            AuditEvent,
+            where={"object_type": "rawsql"},
+            related={"actor": ("full_name",), "actor__agency": ("short_name",)},
+            annotate={"by_someone": rawsql.exists(User, "id", AuditEvent, "actor")},
+        )
+        agencies = [r.actor.agency.short_name if r.actor else None for r in rows]
+
+    assert agencies == [actor.agency.short_name if r.actor_id else None for r in rows]
+    assert [r.by_someone for r in rows] == [r.actor_id is not None for r in rows]
+    assert all(type(r.by_someone) is bool for r in rows)  # as the ORM gives it, on SQLite too
+    with pytest.raises(ValueError, match="read 'actor'"):
+        rawsql.select(AuditEvent, where={}, related={"actor__agency": ("short_name",)})
