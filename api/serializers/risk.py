@@ -36,6 +36,10 @@ class ToolSummarySerializer(ModelSerializer):
         model = ToolVersion
         fields = ["id", "name", "version", "is_current"]
 
+    def to_representation(self, tool: ToolVersion) -> dict:
+        # Written out as the summaries in reference.py are.
+        return {"id": tool.pk, "name": tool.name, "version": tool.version, "is_current": tool.is_current}
+
 
 class ToolSerializer(ModelSerializer):
     sections = SectionSerializer(many=True)
