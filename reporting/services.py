@@ -5,7 +5,7 @@ import logging
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -102,6 +102,14 @@ def report_request(
         raise ValidationError({"start": "That period has not started yet."})
     try:
         with transaction.atomic():
+            # SQLite (the embedded default) cannot have the model's "one current report per period"
+            # constraint (its NULLs are always distinct, so Django does not make it): asked here
+            # instead, as PostgreSQL's constraint answers.
+            if (
+                not connection.features.supports_nulls_distinct_unique_constraints
+                and Report.objects.filter(kind=kind, period_start=start, area=area, superseded_at__isnull=True).exists()
+            ):
+                raise IntegrityError("reporting_one_current_report_per_period")
             report = Report.objects.create(
                 kind=kind, period_start=start, period_end=end - timedelta(days=1), built_by=actor, area=area
             )
