@@ -136,6 +136,13 @@ def _parse_date(text: str):
 # hundred the search asks for more of the name. Counting to 500 walked five times the rows: 17 ms of
 # a 40 ms page for "mar" at 100,000 children in two areas, 4 ms to 100 (issue 14).
 SEARCH_LIMIT = 100
+# Of each result only what the list shows (cases/templatetags/case_rows.py): the full rows of case and
+# child are some fifty columns to build, compile and read (issue 14). A field shown later must be
+# added here, or each result reads it alone (tests/cases/test_query_counts.py).
+SEARCH_RESULT_FIELDS = (
+    *("id", "status", "risk_level", "child"),
+    *("child__first_name", "child__last_name", "child__known_as", "child__date_of_birth"),
+)
 
 
 @login_required
@@ -174,13 +181,14 @@ def case_search(request):
         .filter(match)
         .order_by("child__last_name", "child__first_name", "-pk")
     )
+    shown = cases.only(*SEARCH_RESULT_FIELDS)
     # Counted up to a limit: three letters of a common name can match thousands of children in a
     # region, and nobody pages through those; the page asks for more of the name instead. Counted
     # without the name order, so PostgreSQL can stop after the limit from the trigram indexes rather
     # than walk the name index filtering every child (100,000 children, "mar": 26 -> 3.5 ms), and once
     # for both the count and "more than the limit".
     matches = cases.order_by()[: SEARCH_LIMIT + 1].count()
-    paginator = Paginator(cases[:SEARCH_LIMIT], PAGE_SIZE)
+    paginator = Paginator(shown[:SEARCH_LIMIT], PAGE_SIZE)
     paginator.count = min(matches, SEARCH_LIMIT)
     page = paginator.get_page(request.GET.get("page"))
     too_many = matches > SEARCH_LIMIT
