@@ -157,8 +157,13 @@ def _select_sql(vendor: str, model, where, order_by, limit, related, annotate):
         if not isinstance(name, str):
             raise TypeError(f"rawsql.select orders by field names only, not {name!r}: use the ORM for that read.")
         descending = name.startswith("-")
-        field = meta.pk if name.lstrip("-") == "pk" else meta.get_field(name.lstrip("-"))
-        order.append(f"{table}.{qn(field.column)}{' DESC' if descending else ''}")
+        # A related row's field ("agency__name") when that row is read with them.
+        path, _, field_name = name.lstrip("-").rpartition("__")
+        if path not in aliases:
+            raise ValueError(f"rawsql.select: read {path!r} with the rows to order them by {name!r}.")
+        alias, owner = aliases[path]
+        field = owner._meta.pk if field_name == "pk" else owner._meta.get_field(field_name)
+        order.append(f"{alias}.{qn(field.column)}{' DESC' if descending else ''}")
     sql = (
         f"SELECT {', '.join(columns)} FROM {table}{''.join(joins)}"  # noqa: S608 - names from the models
         f"{' WHERE ' + ' AND '.join(conditions) if conditions else ''}"

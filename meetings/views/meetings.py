@@ -22,11 +22,15 @@ from meetings.forms import (
     MeetingForm,
     QuorumExceptionForm,
 )
-from meetings.models import AttendanceScope, ItemInvitation
+from meetings.models import Attendance, AttendanceScope, Guest, ItemInvitation
 from meetings.views._shared import _audit_children
+from met import rawsql
 from met.access import require_case_role
 from met.areas import all_area_ids, area_ids
 from met.views.editing import apply_service_error
+
+# What the attendance list and the quorum rule use of each attendee's agency (its name orders the list).
+ATTENDANCE_AGENCY = ("name", "short_name", "kind")
 
 
 @login_required
@@ -68,9 +72,13 @@ def meeting_create(request):
 def meeting_detail(request, pk: int):
     require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
-    attendances = list(meeting.attendances.select_related("user", "agency"))
+    # Written once from the models (met.rawsql.select), as the agenda's items are: of each person and
+    # agency only what the page and the quorum rule use.
+    attendances = rawsql.select(
+        Attendance, where={"meeting": meeting.pk}, related={"user": ("full_name",), "agency": ATTENDANCE_AGENCY}
+    )
     mine = next((a for a in attendances if a.user_id == request.user.pk), None)
-    guests = list(meeting.guests.all())
+    guests = rawsql.select(Guest, where={"meeting": meeting.pk})
     present_kinds = quorum.present_kinds(attendances)
     context = {
         "meeting": meeting,

@@ -123,3 +123,19 @@ def test_it_reads_related_rows_of_related_rows_and_annotations_with_the_rows(eve
     assert all(type(r.by_someone) is bool for r in rows)  # as the ORM gives it, on SQLite too
     with pytest.raises(ValueError, match="read 'actor'"):
         rawsql.select(AuditEvent, where={}, related={"actor__agency": ("short_name",)})
+
+
+def test_it_orders_by_a_field_of_related_rows_read_with_them(events):
+    rows = rawsql.select(
+        AuditEvent,
+        where={"object_type": "rawsql"},
+        order_by=("-actor__full_name", "pk"),
+        related={"actor": ("full_name",)},
+    )
+
+    orm = AuditEvent.objects.filter(object_type="rawsql").order_by(
+        "-actor__full_name", "pk"
+    )  # NULLs as the database puts them
+    assert [r.pk for r in rows] == [r.pk for r in orm]
+    with pytest.raises(ValueError, match="to order them by"):
+        rawsql.select(AuditEvent, where={}, order_by=("actor__full_name",))
