@@ -163,6 +163,9 @@ def _select_sql(vendor: str, model, where, order_by, limit, related, annotate):
             raise ValueError(f"rawsql.select: read {path!r} with the rows to order them by {name!r}.")
         alias, owner = aliases[path]
         field = owner._meta.pk if field_name == "pk" else owner._meta.get_field(field_name)
+        if field.is_relation:
+            # The ORM orders by the related model's own order there, not by the key.
+            raise ValueError(f"rawsql.select: order by a field of {name!r}, not by the relation itself.")
         order.append(f"{alias}.{qn(field.column)}{' DESC' if descending else ''}")
     sql = (
         f"SELECT {', '.join(columns)} FROM {table}{''.join(joins)}"  # noqa: S608 - names from the models

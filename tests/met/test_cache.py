@@ -1,5 +1,6 @@
 """met.cache: within a request each key is read from the shared cache once; outside one, every time."""
 
+import pytest
 from django.core.signals import request_finished, request_started
 
 import met.cache
@@ -27,26 +28,26 @@ def test_it_reads_a_key_from_the_shared_cache_once_per_request(monkeypatch):
     shared = Counting()
     shared.values["k"] = {"figure": 1}
     monkeypatch.setattr(met.cache, "cache", shared)
-    request_started.send(sender=None)
+    met.cache.request_started()
     try:
         assert [met.cache.get("k") for _ in range(4)] == [{"figure": 1}] * 4
         assert shared.reads == 1
     finally:
-        request_finished.send(sender=None)
+        met.cache.request_finished()
     # The next request reads it afresh: another process may have changed it meanwhile.
     shared.values["k"] = {"figure": 2}
-    request_started.send(sender=None)
+    met.cache.request_started()
     try:
         assert met.cache.get("k") == {"figure": 2}
         assert shared.reads == 2
     finally:
-        request_finished.send(sender=None)
+        met.cache.request_finished()
 
 
 def test_it_sees_a_key_set_or_forgotten_during_the_request(monkeypatch):
     shared = Counting()
     monkeypatch.setattr(met.cache, "cache", shared)
-    request_started.send(sender=None)
+    met.cache.request_started()
     try:
         assert met.cache.get("k") is None
         met.cache.set("k", "new", 60)
@@ -57,7 +58,7 @@ def test_it_sees_a_key_set_or_forgotten_during_the_request(monkeypatch):
         shared.values["k"] = "from elsewhere"
         assert met.cache.get("k") == "from elsewhere"
     finally:
-        request_finished.send(sender=None)
+        met.cache.request_finished()
 
 
 def test_it_reads_the_shared_cache_every_time_outside_a_request(monkeypatch):
@@ -66,3 +67,14 @@ def test_it_reads_the_shared_cache_every_time_outside_a_request(monkeypatch):
     monkeypatch.setattr(met.cache, "cache", shared)
     assert [met.cache.get("k") for _ in range(3)] == ["figure"] * 3
     assert shared.reads == 3
+
+
+@pytest.mark.django_db
+def test_it_keeps_reads_from_a_requests_start_to_its_finish():
+    # Django's own receivers of these signals close stale database connections: hence the database.
+    request_started.send(sender=None)
+    try:
+        assert met.cache._seen.get() == {}
+    finally:
+        request_finished.send(sender=None)
+    assert met.cache._seen.get() is None

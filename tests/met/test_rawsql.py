@@ -139,3 +139,5 @@ def test_it_orders_by_a_field_of_related_rows_read_with_them(events):
     assert [r.pk for r in rows] == [r.pk for r in orm]
     with pytest.raises(ValueError, match="to order them by"):
         rawsql.select(AuditEvent, where={}, order_by=("actor__full_name",))
+    with pytest.raises(ValueError, match="not by the relation itself"):
+        rawsql.select(AuditEvent, where={}, order_by=("actor",))
