@@ -248,8 +248,7 @@ TIMELINE_CONCERN_RELATED = {"logged_by": ("full_name",)}
 def case_timeline(case: Case, now: datetime) -> list[dict]:
     """Everything that happened on a case, newest first: its own records and what other apps add."""
     items = []
-    # Read with SQL written once from the models (met.rawsql.select): building and compiling the ORM's
-    # statements took longer than running them, a tenth of the case page (issue 14).
+    # met.rawsql.select, not the ORM: see why there.
     concerns = (
         with_related(
             rawsql.select(Concern, where={"case": case.pk}, related=TIMELINE_CONCERN_RELATED),

@@ -26,8 +26,7 @@ def timeline_items(case, now) -> list[dict]:
     ]
     if not case_has(case, "actions"):
         return items
-    # SQL written once from the models (met.rawsql.select): the ORM took longer to build and compile
-    # this three-way join than PostgreSQL took to run it (issue 14).
+    # met.rawsql.select, not the ORM: see why there.
     actions = rawsql.select(Action, where={"case": case.pk}, related=TIMELINE_ACTION_RELATED)
     cutoff = overdue_cutoff()
     # Only an overdue action can have been escalated: most cases' timelines have none to look up.

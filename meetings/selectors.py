@@ -60,9 +60,8 @@ def agenda_sections(meeting: Meeting, user, *, detail: bool = True):
         rows = item_queryset().prefetch_related("actions__owner").annotate(**facts).filter(meeting=meeting)
     else:
         # The page names each child, not their lead professional (the pack and the item pages do); of
-        # the case, child, place, person and remover only what it shows (AGENDA_RELATED). Written once
-        # from the models (met.rawsql.select): the ORM took as long to build and compile this five-way
-        # join as PostgreSQL took to run it (issue 14).
+        # the case, child, place, person and remover only what it shows (AGENDA_RELATED), with
+        # met.rawsql.select (see why there).
         rows = rawsql.select(AgendaItem, where={"meeting": meeting.pk}, related=AGENDA_RELATED, annotate=facts)
     items = visible_items(user, rows)
     for name, _, prefetch in optional:

@@ -12,10 +12,8 @@ HISTORY_RELATED = {"changed_by": ("full_name",)}
 
 
 def case_risk_summary(case: Case) -> dict:
-    # The assessments and the history with SQL written once from the models (met.rawsql.select): the ORM
-    # took longer to build and compile them than PostgreSQL took to run them (issue 14). Referrals are
-    # usually none: read with prefetch_related only when the case has some. A panel the case has nothing
-    # for reads nothing (cases.extensions.with_case_facts).
+    # The assessments and the history with met.rawsql.select (see why there); referrals, usually none,
+    # with prefetch_related. A panel the case has nothing for reads nothing (cases.extensions.with_case_facts).
     referrals = Referral.objects.filter(case=case).prefetch_related("provider", "referred_by")
     return {
         "assessments": rawsql.select(Assessment, where={"case": case.pk}, order_by=("-created_at", "-pk"), limit=5)

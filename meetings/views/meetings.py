@@ -72,8 +72,7 @@ def meeting_create(request):
 def meeting_detail(request, pk: int):
     require_case_role(request.user)
     meeting = get_meeting_for_user(request.user, pk)
-    # Written once from the models (met.rawsql.select), as the agenda's items are: of each person and
-    # agency only what the page and the quorum rule use.
+    # Of each person and agency only what the page and the quorum rule use (met.rawsql.select).
     attendances = rawsql.select(
         Attendance, where={"meeting": meeting.pk}, related={"user": ("full_name",), "agency": ATTENDANCE_AGENCY}
     )

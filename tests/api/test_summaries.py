@@ -38,10 +38,17 @@ def test_it_gives_what_drf_gives_for_each_summary(demo_data, summary, model):
         assert list(written) == list(summary().fields)  # the same keys, in the schema's order
 
 
-def test_it_gives_each_serializer_its_own_fields(demo_data):
+def test_it_builds_a_serializers_fields_once_and_gives_each_serializer_its_own(demo_data, monkeypatch):
+    from api.serializers import _shared
+
+    monkeypatch.setattr(_shared, "_built_fields", {})
+    built = []
+    real = drf.ModelSerializer.get_fields
+    monkeypatch.setattr(drf.ModelSerializer, "get_fields", lambda self: built.append(type(self)) or real(self))
     first, second = AssessmentSerializer(), AssessmentSerializer()
 
     assert list(first.fields) == list(second.fields)
+    assert built.count(AssessmentSerializer) == 1  # built from the model once, copied for the second
     assert first.fields["created_by"] is not second.fields["created_by"]
     assert first.fields["created_by"].parent is first
     assert second.fields["created_by"].parent is second
