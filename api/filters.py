@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField as IsoDateTimeFieldBase
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -251,6 +252,24 @@ class NotificationFilter(filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread"]
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, except that a list asked for none of its filters is left as it is: no
+    FilterSet is built (a deep copy of every filter and a form of empty fields, validated), a
+    millisecond of every unfiltered list page (issue 14). An empty form filters nothing, so the rows
+    are the same; a filter named with any value, even blank or wrong, goes through django-filter."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _asks_for_any(request.query_params, filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def _asks_for_any(params, names) -> bool:
+    # A filter with a two-part widget (a range) reads its name with a suffix: name_min, name_after.
+    return any(param == name or param.startswith(f"{name}_") for param in params for name in names)
 
 
 class StrictOrderingFilter(OrderingFilter):

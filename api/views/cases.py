@@ -32,6 +32,14 @@ from met.areas import area_ids, covers_all_areas
 from met.concurrency import StaleEditError
 from met.models import Area
 
+# The case list's rows read every column of the case and of its child but the child's merge and search
+# columns, and two of the lead professional's (issue 14).
+CASE_LIST_FIELDS = (
+    *(field.name for field in Case._meta.concrete_fields),
+    *(f"child__{name}" for name in ("id", *CHILD_FIELDS, "created_at", "version")),
+    *("lead_professional__full_name", "lead_professional__agency"),
+)
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -125,11 +133,16 @@ class CaseViewSet(ApiViewSet):
     audit_kind = "case"
 
     def visible_queryset(self):
-        rows = Case.objects.select_related("child", "lead_agency", "lead_professional")
+        if self.action == "list":
+            # What a row shows (CaseListSerializer): of the lead professional their name and agency, not
+            # their login's twenty columns; the lead agency comes from the cached lookups (page_read).
+            rows = Case.objects.select_related("child", "lead_professional").only(*CASE_LIST_FIELDS)
+        else:
+            rows = Case.objects.select_related("child", "lead_agency", "lead_professional")
         return restrict_to_visible(rows, self.request.user, per_row=True)
 
     def page_read(self, page: list) -> list:
-        return with_lookups(page, "categories", "agencies_involved", "restricted_to")
+        return with_related(with_lookups(page, "categories", "agencies_involved", "restricted_to"), "lead_agency")
 
     def counted_queryset(self):
         return self.filter_queryset(restrict_to_visible(Case.objects.all(), self.request.user)).order_by()

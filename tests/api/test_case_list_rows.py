@@ -8,6 +8,7 @@ import pytest
 
 from api.serializers import CaseListSerializer, CaseSerializer
 from api.views.cases import case_queryset
+from cases.access import cases_visible_to
 from cases.models import Case
 from tests.factories import AgencyFactory, CaseFactory, CategoryFactory, ChildFactory, UserFactory
 
@@ -106,3 +107,21 @@ def test_it_flags_a_child_turning_18_within_six_months(demo_data, token_client):
 
     assert "turning_18" in rows[soon.pk]["flags"]
     assert "turning_18" not in rows[later.pk]["flags"]
+
+
+def test_it_lists_through_the_api_exactly_what_the_case_serializer_says(demo_data, token_client):
+    # The list reads less of each row (CASE_LIST_FIELDS, the lead agency from the cached lookups): the
+    # same JSON as the full case, in the list's order.
+    from tests.cases import COORDINATOR, user
+
+    _cases_of_every_shape()
+    coordinator = user(COORDINATOR)
+    seen = case_queryset().filter(pk__in=cases_visible_to(coordinator)).order_by("-created_at", "-pk")[:100]
+    expected = CaseSerializer(seen, many=True).data
+
+    body = token_client(coordinator).get("/api/v1/cases/", {"page_size": 100}).json()
+
+    assert json.dumps(body["results"]) == json.dumps(expected)
+    # Every shape made above is among them: lead agency and professional, restricted, closed.
+    shown = {row["id"] for row in body["results"]}
+    assert set(Case.objects.order_by("-pk").values_list("pk", flat=True)[:3]) <= shown
