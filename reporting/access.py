@@ -49,10 +49,13 @@ def reports_visible_to(user) -> QuerySet[Report]:
     return reports.filter(own | Q(area__isnull=True) if sees_strategic_reports(user) else own)
 
 
-def get_report_for_user(user, pk: int) -> Report:
+def get_report_for_user(user, pk: int, *, figures: bool = True) -> Report:
+    """The report if the user may read it, else a 404. `figures=False` leaves its figures (`data`, the
+    largest column) unread until something asks for them."""
     require_oversight(user)
+    deferred = ("pdf",) if figures else ("pdf", "data")
     try:
-        return reports_visible_to(user).select_related("built_by", "finalised_by", "area").defer("pdf").get(pk=pk)
+        return reports_visible_to(user).select_related("built_by", "finalised_by", "area").defer(*deferred).get(pk=pk)
     except Report.DoesNotExist:
         raise Http404("No such report.") from None
 

@@ -407,12 +407,12 @@ def presentation(report: Report) -> dict:
         "tables": tables.build(data, show=show, lscb=report.is_lscb),
         "trend_chart": charts.trend_chart(trend),
         "risk_chart": charts.risk_chart(start, end),
-        "plan": plan_summary(_plan_of(report)) if report.is_lscb else None,
+        "plan": plan_summary(plan_of(report)) if report.is_lscb else None,
         "withheld_note": tables.WITHHELD_NOTE if report.is_lscb else "",
     }
 
 
-def _plan_of(report: Report) -> QuerySet[Priority] | None:
+def plan_of(report: Report) -> QuerySet[Priority] | None:
     """The plan an area's LSCB report summarises: the shared priorities and its own area's (issue 18)."""
     if report.area_id is None:
         return None

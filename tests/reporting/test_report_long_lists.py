@@ -92,3 +92,21 @@ def test_it_shows_the_report_when_the_shared_cache_is_down(
     page = login(demo_data["chair@example.org"]).get(reverse("report_detail", args=[report_with_three_stuck_cases.pk]))
     assert page.status_code == 200
     assert report_with_three_stuck_cases.data["stuck_cases"][0]["case"] in page.content.decode()
+
+
+def test_it_reads_a_reports_figures_once_per_build(report_with_three_stuck_cases, demo_data, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = report_with_three_stuck_cases
+    client = login(demo_data["chair@example.org"])
+    url = reverse("report_detail", args=[report.pk])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+
+    # The page still shows the figures, from its own copy: the report's figures column is not read.
+    assert report.data["stuck_cases"][0]["case"] in page
+    assert "Headline figures" in page
+    assert not [q["sql"] for q in queries if '"reporting_report"."data"' in q["sql"]]

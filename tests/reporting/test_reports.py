@@ -188,3 +188,25 @@ def test_it_shows_the_dashboard_to_coordinators_and_chairs_only(demo_data, login
     assert login(demo_data["coordinator@example.org"]).get(reverse("dashboard")).status_code == 200
     assert login(demo_data["chair@example.org"]).get(reverse("dashboard")).status_code == 200
     assert login(demo_data["practitioner.health@example.org"]).get(reverse("dashboard")).status_code == 403
+
+
+def test_it_shows_the_plan_as_it_is_now_on_an_lscb_reports_page(demo_data, login):
+    # The report's figures are kept per build (reporting.views._figures); the plan's summary is live.
+    report, _ = services.report_request(
+        actor=demo_data["chair@example.org"], kind=ReportKind.LSCB_QUARTERLY, start=date(2026, 7, 1)
+    )
+    report = services.report_build(report_id=report.pk)
+    chair = login(demo_data["chair@example.org"])
+    url = reverse("report_detail", args=[report.pk])
+    greens = services.plan_summary(services.plan_of(report))["counts"]["green"]
+    assert f"{greens} green," in chair.get(url).content.decode()
+
+    latest = services.plan_summary(services.plan_of(report))["latest"]
+    action = next(a for a in PlanAction.objects.all() if getattr(latest.get(a.pk), "rating", None) != "green")
+    RagUpdate.objects.create(
+        action=action, rating="green", commentary="Done", recorded_by=demo_data["chair@example.org"]
+    )
+
+    now = services.plan_summary(services.plan_of(report))["counts"]["green"]
+    assert f"{now} green," in chair.get(url).content.decode()
+    assert now != greens
