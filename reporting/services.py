@@ -1,14 +1,16 @@
 """Building, annotating and finalising reports; the strategic action plan's ratings."""
 
+import functools
 import hashlib
 import logging
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from cases.models import Concern
@@ -371,13 +373,28 @@ def replaced_issue(report: Report) -> Report | None:
     return Report.objects.defer("pdf", "data").select_related("finalised_by").filter(superseded_by=report).first()
 
 
+def kept_key(report: Report, name: str) -> str:
+    """The cache key of something worked out from a report's figures, which change only when it is built
+    again (report_build sets `data` and `built_at` together): a new build is a new key, and so is new
+    code to work them out (_code_mark)."""
+    return f"report-{name}:{_code_mark()}:{report.pk}:{report.built_at.timestamp() if report.built_at else 0}"
+
+
+@functools.cache
+def _code_mark() -> str:
+    # After a deploy that changes what a report shows (what an LSCB report withholds, say), the page must
+    # not go on showing what the old code worked out until its copy expires an hour later.
+    sources = [tables.__file__, charts.__file__, __file__, get_template("reporting/_tables.html").origin.name]
+    return hashlib.sha256(b"".join(Path(source).read_bytes() for source in sources)).hexdigest()[:12]
+
+
 def presenter(report: Report) -> tables.Show:
     """The report's figures as shown (tables.presenter). What an LSCB report withholds is worked out once
     per build and kept: it takes a second for the strategic report's breakdown by area, and the page,
     each CSV and the PDF all show the same figures."""
     if not report.is_lscb:
         return tables.presenter(report.data, lscb=False)
-    key = f"report-withheld:{report.pk}:{report.built_at.timestamp() if report.built_at else 0}"
+    key = kept_key(report, "withheld")
     decided = cache.get(key)
     if decided is None:
         decided = tables.withheld(report.data)
@@ -386,8 +403,15 @@ def presenter(report: Report) -> tables.Show:
 
 
 def presentation(report: Report) -> dict:
-    """What the page and the PDF show of a built report: the headline, the tables and the charts, with
-    the LSCB report's small counts (and the figures that would give them away) withheld everywhere."""
+    """What the page and the PDF show of a built report: its figures, and on an LSCB report the action
+    plan's summary as it is now."""
+    return {**figures(report), "plan": plan_shown(report)}
+
+
+def figures(report: Report) -> dict:
+    """What a built report shows of its own figures, fixed until it is built again: the headline, the
+    tables and the charts, with the LSCB report's small counts (and the figures that would give them
+    away) withheld everywhere."""
     data = report.data
     show = presenter(report)
 
@@ -407,12 +431,16 @@ def presentation(report: Report) -> dict:
         "tables": tables.build(data, show=show, lscb=report.is_lscb),
         "trend_chart": charts.trend_chart(trend),
         "risk_chart": charts.risk_chart(start, end),
-        "plan": plan_summary(plan_of(report)) if report.is_lscb else None,
         "withheld_note": tables.WITHHELD_NOTE if report.is_lscb else "",
     }
 
 
-def plan_of(report: Report) -> QuerySet[Priority] | None:
+def plan_shown(report: Report) -> dict | None:
+    """The action plan's summary an LSCB report shows: live, not one of the report's figures."""
+    return plan_summary(_plan_of(report)) if report.is_lscb else None
+
+
+def _plan_of(report: Report) -> QuerySet[Priority] | None:
     """The plan an area's LSCB report summarises: the shared priorities and its own area's (issue 18)."""
     if report.area_id is None:
         return None

@@ -77,26 +77,19 @@ def report_list(request):
 
 
 def _figures(report: Report) -> dict:
-    """What the page shows of the report's frozen figures (the headline, the charts and the tables), the
-    same for every reader until it is built again: worked out and rendered once per build rather than
-    on every view. Reading the figures alone (170 KB of JSON for a month at 100,000 cases) and building
-    the tables took most of the page's time (issue 14). Whoever reads them here has passed
-    get_report_for_user; the plan's summary is live, not a figure, and read on every view."""
-    key = f"report-page:{report.pk}:{report.built_at.timestamp() if report.built_at else 0}"
-    figures = cache.get(key)
-    if figures is None:
-        shown = services.presentation(report)
-        html = render_to_string("reporting/_tables.html", {"report": report, "tables": shown["tables"]})
-        figures = {
-            "headline": shown["headline"],
-            "trend_chart": shown["trend_chart"],
-            "risk_chart": shown["risk_chart"],
-            "withheld_note": shown["withheld_note"],
-            "tables_html": str(html),
-        }
-        cache.set(key, figures, 3600)
+    """services.figures for the page, with its tables rendered: the same for every reader until the
+    report is built again, so worked out and rendered once per build rather than on every view. Reading
+    the figures alone (170 KB of JSON for a month at 100,000 cases) and building the tables took most of
+    the page's time (issue 14). Whoever reads them here has passed get_report_for_user."""
+    key = services.kept_key(report, "page")
+    kept = cache.get(key)
+    if kept is None:
+        kept = services.figures(report)
+        tables = kept.pop("tables")
+        kept["tables_html"] = str(render_to_string("reporting/_tables.html", {"report": report, "tables": tables}))
+        cache.set(key, kept, 3600)
     # Our own template's output, escaped when it was rendered.
-    return {**figures, "tables_html": mark_safe(figures["tables_html"])}  # noqa: S308
+    return {**kept, "tables_html": mark_safe(kept["tables_html"])}  # noqa: S308
 
 
 @login_required
@@ -109,7 +102,7 @@ def report_detail(request, pk: int):
     if report.status in BUILT:
         context.update(
             _figures(report),
-            plan=services.plan_summary(services.plan_of(report)) if report.is_lscb else None,
+            plan=services.plan_shown(report),
             form=CommentaryForm(instance=report, initial={"version": report.version}),
         )
     if request.headers.get("HX-Request") and report.status == ReportStatus.BUILDING and not report.build_stalled:

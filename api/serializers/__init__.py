@@ -14,6 +14,7 @@ from api.serializers._shared import (
     ModelSerializer,
 )
 from api.serializers.cases import (
+    CASE_LIST_FIELDS,
     CaseDetailSerializer,
     CaseListSerializer,
     CaseSerializer,
@@ -80,6 +81,7 @@ from api.serializers.risk import (
 )
 
 __all__ = [
+    "CASE_LIST_FIELDS",
     "CASE_SNAPSHOT_FIELDS",
     "EPISODE_SNAPSHOT_FIELDS",
     "SNAPSHOT_HELP",

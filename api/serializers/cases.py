@@ -162,6 +162,18 @@ def _person(user: User | None) -> dict | None:
     return None if user is None else {"id": user.pk, "full_name": user.full_name, "agency": user.agency_id}
 
 
+# What CaseListSerializer reads of a row, and the case list reads of each case (api.views.cases): every
+# column of the case, of its child all but the merge and search columns, and of the lead professional
+# their name and agency, not their login's twenty columns (issue 14). A field shown later must be added
+# here, or each row reads it alone (tests/api/test_query_counts.py counts them).
+CASE_LIST_FIELDS = (
+    *(field.name for field in Case._meta.concrete_fields),
+    *(f"child__{name}" for name in ("id", *CHILD_FIELDS, "created_at", "version")),
+    "lead_professional__full_name",
+    "lead_professional__agency",
+)
+
+
 class CaseListSerializer(CaseSerializer):
     """CaseSerializer's JSON for a row of the case list, made directly: DRF's field-by-field machinery,
     and a related manager per many-to-many per case, took a third of a practitioner's case list

@@ -32,14 +32,6 @@ from met.areas import area_ids, covers_all_areas
 from met.concurrency import StaleEditError
 from met.models import Area
 
-# The case list's rows read every column of the case and of its child but the child's merge and search
-# columns, and two of the lead professional's (issue 14).
-CASE_LIST_FIELDS = (
-    *(field.name for field in Case._meta.concrete_fields),
-    *(f"child__{name}" for name in ("id", *CHILD_FIELDS, "created_at", "version")),
-    *("lead_professional__full_name", "lead_professional__agency"),
-)
-
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -134,9 +126,8 @@ class CaseViewSet(ApiViewSet):
 
     def visible_queryset(self):
         if self.action == "list":
-            # What a row shows (CaseListSerializer): of the lead professional their name and agency, not
-            # their login's twenty columns; the lead agency comes from the cached lookups (page_read).
-            rows = Case.objects.select_related("child", "lead_professional").only(*CASE_LIST_FIELDS)
+            # The lead agency comes from the cached lookups (page_read), not a join.
+            rows = Case.objects.select_related("child", "lead_professional").only(*s.CASE_LIST_FIELDS)
         else:
             rows = Case.objects.select_related("child", "lead_agency", "lead_professional")
         return restrict_to_visible(rows, self.request.user, per_row=True)

@@ -97,6 +97,7 @@ def test_it_shows_the_report_when_the_shared_cache_is_down(
 def test_it_reads_a_reports_figures_once_per_build(report_with_three_stuck_cases, demo_data, login):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils.html import escape
 
     report = report_with_three_stuck_cases
     client = login(demo_data["chair@example.org"])
@@ -108,5 +109,23 @@ def test_it_reads_a_reports_figures_once_per_build(report_with_three_stuck_cases
 
     # The page still shows the figures, from its own copy: the report's figures column is not read.
     assert report.data["stuck_cases"][0]["case"] in page
-    assert "Headline figures" in page
+    headline = services.figures(report)["headline"]
+    assert headline
+    assert all(f">{escape(row['label'])}<" in page and f">{row['value']}<" in page for row in headline)
     assert not [q["sql"] for q in queries if '"reporting_report"."data"' in q["sql"]]
+
+
+def test_it_works_a_reports_page_out_again_after_new_code(report_with_three_stuck_cases, demo_data, login, monkeypatch):
+    report = report_with_three_stuck_cases
+    client = login(demo_data["chair@example.org"])
+    url = reverse("report_detail", args=[report.pk])
+    client.get(url)
+    monkeypatch.setattr(
+        tables, "stuck_table", lambda rows: tables.Table("stuck", "Stuck cases", ["Case"], [["CHANGED"]])
+    )
+    assert "CHANGED" not in client.get(url).content.decode()
+
+    # A deploy that changes how a report's figures are shown (its code's mark) is not shown the old copy.
+    monkeypatch.setattr(services, "_code_mark", lambda: "0123456789ab")
+
+    assert "CHANGED" in client.get(url).content.decode()
