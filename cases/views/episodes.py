@@ -71,6 +71,16 @@ def episode_edit(request, pk: int):
     )
 
 
+# Of each overdue interview only what the list shows and the RHI state reads: the full rows of episode,
+# case, child and lead professional are some seventy columns to read and build (issue 14). A field shown
+# later must be added here, or each row reads it alone (tests/cases/test_query_counts.py).
+RHI_OVERDUE_FIELDS = (
+    *("id", "case", "kind", "returned_at", "rhi_completed_at", "rhi_declined"),
+    *("case__child", "case__lead_professional", "case__child__first_name", "case__child__last_name"),
+    *("case__lead_professional__full_name", "case__lead_professional__email", "case__lead_professional__is_active"),
+)
+
+
 @login_required
 @require_safe
 def rhi_overdue_list(request):
@@ -79,6 +89,7 @@ def rhi_overdue_list(request):
     episodes = (
         restrict_to_visible(MissingEpisode.objects.filter(overdue_rhi_filter(now=now)), request.user, case_field="case")
         .select_related("case__child", "case__lead_professional")
+        .only(*RHI_OVERDUE_FIELDS)
         .order_by("returned_at")
     )
     # Over ten thousand overdue interviews across a region: counting them is most of the page's time.
