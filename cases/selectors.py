@@ -83,8 +83,8 @@ def case_queryset():
 CASE_ROW_FIELDS = (
     *("id", "child_id", "area_id", "status", "risk_level", "is_frequent_missing", "is_restricted", "created_at"),
     *("lead_agency_id", "lead_professional_id", "child__first_name", "child__last_name", "child__date_of_birth"),
-    *("lead_agency__short_name", "lead_professional__full_name", "lead_professional__email"),
-    "lead_professional__is_active",
+    "lead_agency__short_name",
+    *(f"lead_professional__{name}" for name in User.DISPLAY_NAME_FIELDS),
 )
 
 

@@ -7,12 +7,13 @@ from cases.extensions import case_has
 from meetings.escalation import escalation_summaries, overdue_cutoff
 from meetings.models import Action, ActionStatus, Decision
 from met import rawsql
+from met.models import User
 
 # What the case page's timeline shows of an action's owner, agency and meeting: their full rows were some
 # sixty columns an action, the timeline's slowest read (issue 14). A field shown later must be added here,
 # or each action reads it alone (tests/cases/test_query_counts.py).
 TIMELINE_ACTION_RELATED = {
-    "owner": ("full_name", "email", "is_active"),
+    "owner": User.DISPLAY_NAME_FIELDS,
     "owner_agency": ("short_name",),
     "meeting": ("date",),
 }

@@ -6,6 +6,7 @@ from meetings.access import visible_items
 from meetings.agenda import placed_here_case_ids
 from meetings.models import AgendaItem, Decision, ItemInvitation, Meeting, Section
 from met import rawsql
+from met.models import User
 
 
 def item_queryset():
@@ -25,7 +26,7 @@ AGENDA_RELATED = {
     "case__child": ("first_name", "last_name"),
     "place": ("name",),
     "person": ("name",),
-    "removed_by": ("full_name", "email", "is_active"),
+    "removed_by": User.DISPLAY_NAME_FIELDS,
 }
 
 

@@ -173,6 +173,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    # What display_name reads: a list that reads only some of a person's columns names these.
+    DISPLAY_NAME_FIELDS = ("full_name", "email", "is_active")
+
     @property
     def display_name(self) -> str:
         """The name to show beside work they own: a leaver is marked, so nobody waits on them (issue 20)."""

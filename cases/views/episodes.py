@@ -22,6 +22,7 @@ from cases.models import MissingEpisode
 from cases.views._shared import PAGE_SIZE, _audit_view
 from met.access import require_case_role
 from met.audit import audit_list_page
+from met.models import User
 from met.pagination import CountKeptPaginator, count_key
 from met.views.editing import apply_service_error, versioned_edit
 
@@ -77,7 +78,7 @@ def episode_edit(request, pk: int):
 RHI_OVERDUE_FIELDS = (
     *("id", "case", "kind", "returned_at", "rhi_completed_at", "rhi_declined"),
     *("case__child", "case__lead_professional", "case__child__first_name", "case__child__last_name"),
-    *("case__lead_professional__full_name", "case__lead_professional__email", "case__lead_professional__is_active"),
+    *(f"case__lead_professional__{name}" for name in User.DISPLAY_NAME_FIELDS),
 )
 
 

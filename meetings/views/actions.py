@@ -24,6 +24,7 @@ from meetings.forms import (
 from meetings.models import ActionStatus
 from met.access import require_case_role
 from met.audit import audit, audit_list_page
+from met.models import User
 from met.pagination import CountKeptPaginator, count_key
 from met.reminders import sent as sent_reminders
 from met.views.editing import apply_service_error
@@ -34,7 +35,7 @@ from met.views.editing import apply_service_error
 ACTION_ROW_FIELDS = (
     *("id", "case", "owner", "owner_agency", "description", "due_date", "status"),
     *("case__child", "case__child__first_name", "case__child__last_name"),
-    *("owner__full_name", "owner__email", "owner__is_active"),
+    *(f"owner__{name}" for name in User.DISPLAY_NAME_FIELDS),
 )
 
 
